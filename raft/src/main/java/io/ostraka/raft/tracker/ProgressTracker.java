@@ -1,0 +1,138 @@
+package io.ostraka.raft.tracker;
+
+import io.ostraka.raft.ConfState;
+import io.ostraka.raft.quorum.JointConfig;
+import io.ostraka.raft.quorum.VoteResult;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.ToLongFunction;
+
+/**
+ * The configuration in force together with a {@link Progress} per member and the votes of the
+ * current election. Maps are sorted by node id so every iteration order is deterministic.
+ */
+public final class ProgressTracker {
+    private final int maxInflightMessages;
+    private final long maxInflightBytes;
+    private ConfState conf = ConfState.EMPTY;
+    private JointConfig voters = new JointConfig(java.util.Set.of(), java.util.Set.of());
+    private final TreeMap<Long, Progress> progress = new TreeMap<>();
+    private final TreeMap<Long, Boolean> votes = new TreeMap<>();
+
+    public ProgressTracker(int maxInflightMessages, long maxInflightBytes) {
+        this.maxInflightMessages = maxInflightMessages;
+        this.maxInflightBytes = maxInflightBytes;
+    }
+
+    /**
+     * Switches to {@code newConf}: members that joined get a fresh progress probing from
+     * {@code lastIndex + 1}; members that left lose theirs; learner flags follow the new config.
+     */
+    public void applyConf(ConfState newConf, long lastIndex) {
+        conf = newConf;
+        voters = new JointConfig(newConf.voters(), newConf.votersOutgoing());
+        progress.keySet().removeIf(id -> !newConf.contains(id));
+        for (long id : newConf.allNodes()) {
+            boolean learner = !newConf.isVoter(id);
+            Progress p = progress.get(id);
+            if (p == null) {
+                p = new Progress(0, lastIndex + 1, maxInflightMessages, maxInflightBytes, learner);
+                // A new member is assumed active: check-quorum must not depose the leader
+                // before the newcomer had a chance to answer.
+                p.setRecentActive(true);
+                progress.put(id, p);
+            } else {
+                p.setLearner(learner);
+            }
+        }
+    }
+
+    /**
+     * A new leader knows nothing of its followers' logs: every member probes from just after
+     * {@code lastIndex}, and the leader itself (a member or not) has matched everything.
+     */
+    public void resetProgress(long lastIndex) {
+        for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+            Progress fresh = new Progress(0, lastIndex + 1, maxInflightMessages, maxInflightBytes, e.getValue().isLearner());
+            fresh.setRecentActive(true);
+            e.setValue(fresh);
+        }
+    }
+
+    public ConfState conf() {
+        return conf;
+    }
+
+    public JointConfig voters() {
+        return voters;
+    }
+
+    public boolean isVoter(long id) {
+        return voters.contains(id);
+    }
+
+    public Progress progress(long id) {
+        return progress.get(id);
+    }
+
+    /** Every member's progress, sorted by id. */
+    public SortedMap<Long, Progress> all() {
+        return Collections.unmodifiableSortedMap(progress);
+    }
+
+    /** The largest index a quorum of voters has matched. */
+    public long committed() {
+        return voters.committedIndex(id -> {
+            Progress p = progress.get(id);
+            return p == null ? 0 : p.match();
+        });
+    }
+
+    /** The largest value of {@code f} that a quorum of voters has reached. */
+    public long quorumMin(ToLongFunction<Progress> f) {
+        return voters.committedIndex(id -> {
+            Progress p = progress.get(id);
+            return p == null ? 0 : f.applyAsLong(p);
+        });
+    }
+
+    /** Whether a quorum of voters was heard from recently; {@code self} always counts. */
+    public boolean quorumActive(long self) {
+        TreeMap<Long, Boolean> active = new TreeMap<>();
+        for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+            if (!e.getValue().isLearner()) {
+                active.put(e.getKey(), e.getKey() == self || e.getValue().recentActive());
+            }
+        }
+        return voters.voteResult(active) == VoteResult.WON;
+    }
+
+    public void resetVotes() {
+        votes.clear();
+    }
+
+    /** Records a vote; a voter's first answer in an election is the one that counts. */
+    public void recordVote(long id, boolean granted) {
+        votes.putIfAbsent(id, granted);
+    }
+
+    public VoteResult tallyVotes() {
+        return voters.voteResult(votes);
+    }
+
+    /** Granted and rejected vote counts, for logs and events. */
+    public int[] voteCounts() {
+        int granted = 0;
+        int rejected = 0;
+        for (Boolean v : votes.values()) {
+            if (v) {
+                granted++;
+            } else {
+                rejected++;
+            }
+        }
+        return new int[] {granted, rejected};
+    }
+}
