@@ -10,7 +10,7 @@ public final class Invariants {
     /** Throws {@link InvariantViolation} with a formatted message when {@code condition} is false. */
     public static void check(boolean condition, String format, Object... args) {
         if (!condition) {
-            throw new InvariantViolation(String.format(format, args));
+            throw new InvariantViolation(String.format(java.util.Locale.ROOT, format, args));
         }
     }
 
