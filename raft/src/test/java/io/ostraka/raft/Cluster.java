@@ -79,6 +79,40 @@ final class Cluster {
         return c;
     }
 
+    /**
+     * A group of voters {@code logs.keySet()} whose logs hold entries of the given terms at
+     * indexes 1, 2, … (index 1 is always the bootstrap configuration entry and must be term 1);
+     * each node's persisted term is the largest of {@code currentTerm} and its last entry's.
+     */
+    static Cluster withLogs(Consumer<RaftConfig.Builder> configure, long currentTerm, Map<Long, long[]> logs) {
+        Cluster c = new Cluster(configure);
+        List<Long> voters = List.copyOf(new java.util.TreeSet<>(logs.keySet()));
+        for (Map.Entry<Long, long[]> e : new TreeMap<>(logs).entrySet()) {
+            MemoryLog log = new MemoryLog();
+            RaftCore.bootstrap(log, voters);
+            long[] terms = e.getValue();
+            assertThat(terms[0]).as("index 1 is the bootstrap entry of term 1").isEqualTo(1);
+            List<Entry> rest = new ArrayList<>();
+            for (int i = 1; i < terms.length; i++) {
+                rest.add(Entry.normal(terms[i], i + 1, ("t" + terms[i] + "i" + (i + 1)).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            log.append(rest);
+            log.setHardState(new HardState(Math.max(currentTerm, terms[terms.length - 1]), 0, 1));
+            c.nodes.put(e.getKey(), c.new Node(e.getKey(), log));
+        }
+        return c;
+    }
+
+    /** The terms of node {@code id}'s persisted log entries, from index 1. */
+    List<Long> termsOf(long id) {
+        MemoryLog log = nodes.get(id).log;
+        List<Long> terms = new ArrayList<>();
+        for (long i = log.firstIndex(); i <= log.lastIndex(); i++) {
+            terms.add(log.term(i));
+        }
+        return terms;
+    }
+
     /** Adds a node with an empty log that is not (yet) a member: it joins when a leader adds it. */
     Node addEmptyNode(long id) {
         Node n = new Node(id, new MemoryLog());
@@ -159,6 +193,43 @@ final class Cluster {
         while (!network.isEmpty()) {
             deliver(network.pollFirst());
             delivered++;
+            if (delivered > 100_000) {
+                throw new AssertionError("no quiescence after 100000 messages\n" + dump());
+            }
+        }
+        return delivered;
+    }
+
+    /** Like {@link #stabilize()}, but messages that match {@code dropped} are lost instead. */
+    int stabilizeExcept(Predicate<Message> dropped) {
+        int delivered = 0;
+        while (!network.isEmpty()) {
+            Message m = network.pollFirst();
+            if (dropped.test(m)) {
+                trace.add("lost " + m);
+                continue;
+            }
+            deliver(m);
+            delivered++;
+            if (delivered > 100_000) {
+                throw new AssertionError("no quiescence after 100000 messages\n" + dump());
+            }
+        }
+        return delivered;
+    }
+
+    /**
+     * Like {@link #stabilize()}, but every message first passes through {@code network}, which
+     * may rewrite it (as if the sender had sent less) or return null to lose it.
+     */
+    int stabilizeThrough(java.util.function.UnaryOperator<Message> filter) {
+        int delivered = 0;
+        while (!network.isEmpty()) {
+            Message m = filter.apply(network.pollFirst());
+            if (m != null) {
+                deliver(m);
+                delivered++;
+            }
             if (delivered > 100_000) {
                 throw new AssertionError("no quiescence after 100000 messages\n" + dump());
             }
