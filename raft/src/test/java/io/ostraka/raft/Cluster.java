@@ -31,6 +31,8 @@ final class Cluster {
     private final TreeMap<Long, Long> leaderOfTerm = new TreeMap<>();
     /** Every committed (index → entry) anyone applied; what all nodes must agree on. */
     private final TreeMap<Long, Entry> committedEverywhere = new TreeMap<>();
+    /** index → a term by which the entry was known committed (at least its commit term). */
+    private final TreeMap<Long, Long> committedByTerm = new TreeMap<>();
     private final Consumer<RaftConfig.Builder> configure;
     private long seed = 1;
 
@@ -375,6 +377,9 @@ final class Cluster {
             assertThat(c.committed()).as("committed <= last on node %d", n.id).isLessThanOrEqualTo(c.lastIndex());
             for (Map.Entry<Long, Entry> e : n.applied.entrySet()) {
                 Entry agreed = committedEverywhere.putIfAbsent(e.getKey(), e.getValue());
+                if (agreed == null) {
+                    committedByTerm.put(e.getKey(), c.term());
+                }
                 assertThat(agreed == null || agreed.equals(e.getValue()))
                         .as("state machine safety: node %d applied %s at %d, another node %s%n%s",
                                 n.id, e.getValue(), e.getKey(), agreed, dump()).isTrue();
@@ -416,6 +421,9 @@ final class Cluster {
                 long index = e.getKey();
                 if (index < n.log.firstIndex() || index > n.log.lastIndex()) {
                     continue; // compacted behind a snapshot, or still in the leader's unstable tail
+                }
+                if (n.core.term() <= committedByTerm.getOrDefault(index, 0L)) {
+                    continue; // §5.4: only leaders of later terms than the commit must hold it
                 }
                 assertThat(n.log.term(index)).as("leader completeness: leader %d lacks committed %s%n%s",
                         n.id, e.getValue(), dump()).isEqualTo(e.getValue().term());

@@ -1,0 +1,106 @@
+package io.ostraka.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Leadership transfer (thesis §3.10): the leader brings the target up to date, sends
+ * TIMEOUT_NOW, refuses proposals meanwhile, and gives up after an election timeout.
+ */
+class LeaderTransferTest {
+
+    @Test
+    void transferToAnUpToDateFollowerIsImmediate() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.core(1).transferLeadership(2);
+        c.process(1);
+        assertThat(c.queued(m -> m.type() == MessageType.TIMEOUT_NOW)).hasSize(1);
+        c.stabilize();
+        assertThat(c.leader()).isEqualTo(2);
+        assertThat(c.core(1).role()).isEqualTo(Role.FOLLOWER);
+        assertThat(c.node(1).events).anyMatch(e -> e.type() == RaftEvent.Type.LEADERSHIP_TRANSFER && e.detail().equals("started"));
+    }
+
+    @Test
+    void aLaggingTargetIsCaughtUpFirstAndProposalsAreRefusedMeanwhile() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(3);
+        c.propose(1, "a");
+        c.propose(1, "b");
+        c.stabilize();
+        c.heal();
+        c.core(1).transferLeadership(3);
+        c.process(1);
+        ProposeResult refused = c.core(1).propose("c".getBytes());
+        assertThat(refused).isInstanceOfSatisfying(ProposeResult.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo(ProposeResult.Reason.TRANSFER_IN_PROGRESS));
+        c.stabilize();
+        c.tick(1, 1);
+        c.stabilize();
+        assertThat(c.leader()).isEqualTo(3);
+        assertThat(c.appliedData(3)).containsExactly("a", "b");
+    }
+
+    @Test
+    void aTransferThatCannotCompleteIsAbortedAfterAnElectionTimeout() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(3);
+        c.propose(1, "a");
+        c.stabilize();
+        c.core(1).transferLeadership(3); // 3 is unreachable: it can never catch up
+        c.process(1);
+        assertThat(c.core(1).status().transferee()).isEqualTo(3);
+        c.cut(1, 3);
+        for (int i = 0; i < 10; i++) {
+            c.tick(1, 1);
+            c.stabilize();
+        }
+        assertThat(c.core(1).status().transferee()).isZero();
+        assertThat(c.core(1).role()).isEqualTo(Role.LEADER);
+        assertThat(c.propose(1, "after").isAccepted()).isTrue();
+        assertThat(c.node(1).events).anyMatch(e -> e.type() == RaftEvent.Type.LEADERSHIP_TRANSFER && e.detail().startsWith("aborted"));
+    }
+
+    @Test
+    void aFollowerForwardsATransferRequestToTheLeader() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.core(3).transferLeadership(3);
+        c.process(3);
+        c.stabilize();
+        assertThat(c.leader()).isEqualTo(3);
+    }
+
+    @Test
+    void transferToALearnerOrToItselfIsIgnored() {
+        Cluster c = Cluster.of(1, 2);
+        c.elect(1);
+        c.addEmptyNode(3);
+        c.proposeConf(1, io.ostraka.raft.confchange.ConfChange.addLearner(3));
+        c.stabilize();
+        c.core(1).transferLeadership(3);
+        c.core(1).transferLeadership(1);
+        c.process(1);
+        c.stabilize();
+        assertThat(c.leader()).isEqualTo(1);
+        assertThat(c.core(1).status().transferee()).isZero();
+    }
+
+    @Test
+    void aSecondTransferSupersedesTheFirst() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(3);
+        c.propose(1, "a");
+        c.stabilize();
+        c.core(1).transferLeadership(3);
+        c.core(1).transferLeadership(2);
+        c.process(1);
+        c.stabilize();
+        assertThat(c.leader()).isEqualTo(2);
+    }
+}
