@@ -29,6 +29,11 @@ final class ConfigHistory {
         return changes.isEmpty() ? base : changes.lastEntry().getValue();
     }
 
+    /** The last configuration known committed. */
+    ConfState committed() {
+        return base;
+    }
+
     /** Index of the entry that defined the current configuration (the base index if none). */
     long currentIndex() {
         return changes.isEmpty() ? baseIndex : changes.lastKey();

@@ -74,8 +74,8 @@ final class Raft {
         SnapshotMetadata snapshot = storage.snapshot();
         this.configs = new ConfigHistory(snapshot.index(), snapshot.conf());
         replayConfigurations(storage, snapshot.index());
-        tracker.applyConf(configs.current(), log.lastIndex());
         configs.committedTo(log.committed());
+        tracker.applyConf(configs.current(), log.lastIndex(), configs.committed().allNodes());
         becomeFollower(term, NONE);
     }
 
@@ -466,7 +466,7 @@ final class Raft {
 
     private void configurationChanged(long index) {
         ConfState conf = configs.current();
-        tracker.applyConf(conf, log.lastIndex());
+        tracker.applyConf(conf, log.lastIndex(), configs.committed().allNodes());
         events.add(new RaftEvent(RaftEvent.Type.MEMBERSHIP_CHANGED, term, index, NONE, conf.toString()));
         if (leader != null) {
             leader.onConfigurationChanged();
@@ -481,7 +481,12 @@ final class Raft {
         long before = log.committed();
         log.commitTo(index);
         if (log.committed() > before) {
+            ConfState committedBefore = configs.committed();
             configs.committedTo(log.committed());
+            if (configs.committed() != committedBefore) {
+                // Members removed by the change that just committed stop being replicated to.
+                tracker.applyConf(configs.current(), log.lastIndex(), configs.committed().allNodes());
+            }
             if (leader != null) {
                 leader.onCommitAdvanced();
             }

@@ -5,6 +5,8 @@ import io.ostraka.raft.quorum.JointConfig;
 import io.ostraka.raft.quorum.VoteResult;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.ToLongFunction;
@@ -28,13 +30,17 @@ public final class ProgressTracker {
 
     /**
      * Switches to {@code newConf}: members that joined get a fresh progress probing from
-     * {@code lastIndex + 1}; members that left lose theirs; learner flags follow the new config.
+     * {@code lastIndex + 1}; members that left lose theirs unless listed in {@code alsoReplicateTo}
+     * (members of the last committed configuration: they keep receiving entries, as non-voters,
+     * until the change that removed them commits, so they learn of their removal and go quiet).
      */
-    public void applyConf(ConfState newConf, long lastIndex) {
+    public void applyConf(ConfState newConf, long lastIndex, Set<Long> alsoReplicateTo) {
         conf = newConf;
         voters = new JointConfig(newConf.voters(), newConf.votersOutgoing());
-        progress.keySet().removeIf(id -> !newConf.contains(id));
-        for (long id : newConf.allNodes()) {
+        progress.keySet().removeIf(id -> !newConf.contains(id) && !alsoReplicateTo.contains(id));
+        TreeSet<Long> members = new TreeSet<>(newConf.allNodes());
+        members.addAll(alsoReplicateTo);
+        for (long id : members) {
             boolean learner = !newConf.isVoter(id);
             Progress p = progress.get(id);
             if (p == null) {
@@ -47,6 +53,10 @@ public final class ProgressTracker {
                 p.setLearner(learner);
             }
         }
+    }
+
+    public void applyConf(ConfState newConf, long lastIndex) {
+        applyConf(newConf, lastIndex, Set.of());
     }
 
     /**
