@@ -208,7 +208,7 @@ final class Cluster {
         while (!network.isEmpty()) {
             Message m = network.pollFirst();
             if (dropped.test(m)) {
-                trace.add("lost " + m);
+                lost(m, "lost ");
                 continue;
             }
             deliver(m);
@@ -227,8 +227,11 @@ final class Cluster {
     int stabilizeThrough(java.util.function.UnaryOperator<Message> filter) {
         int delivered = 0;
         while (!network.isEmpty()) {
-            Message m = filter.apply(network.pollFirst());
-            if (m != null) {
+            Message original = network.pollFirst();
+            Message m = filter.apply(original);
+            if (m == null) {
+                lost(original, "lost ");
+            } else {
                 deliver(m);
                 delivered++;
             }
@@ -251,9 +254,12 @@ final class Cluster {
 
     /** Drops the queued messages that match. */
     int dropMatching(Predicate<Message> which) {
-        int before = network.size();
-        network.removeIf(which);
-        return before - network.size();
+        List<Message> dropped = new ArrayList<>();
+        network.removeIf(m -> which.test(m) && dropped.add(m));
+        for (Message m : dropped) {
+            lost(m, "lost ");
+        }
+        return dropped.size();
     }
 
     List<Message> queued(Predicate<Message> which) {
@@ -263,12 +269,25 @@ final class Cluster {
     void deliver(Message m) {
         Node target = nodes.get(m.to());
         if (target == null || cutLinks.contains(m.from() + ">" + m.to())) {
-            trace.add("drop " + m);
+            lost(m, "drop ");
             return;
         }
         trace.add("deliver " + m);
         target.core.step(m);
         process(m.to());
+        if (m.type() == MessageType.SNAPSHOT && nodes.containsKey(m.from())) {
+            // The snapshot's bytes travel with the message here; tell the sender, as a transport would.
+            core(m.from()).reportSnapshot(m.to(), true);
+            process(m.from());
+        }
+    }
+
+    /** A message that never arrives; a lost snapshot is reported to its sender, as a transport would. */
+    private void lost(Message m, String why) {
+        trace.add(why + m);
+        if (m.type() == MessageType.SNAPSHOT && nodes.containsKey(m.from())) {
+            core(m.from()).reportSnapshot(m.to(), false);
+        }
     }
 
     /** Handles every Ready of node {@code id} the way a runtime must. */
@@ -435,6 +454,9 @@ final class Cluster {
         StringBuilder s = new StringBuilder();
         for (Node n : nodes.values()) {
             s.append("  ").append(n.core).append(" lead=").append(n.core.leader()).append(" conf=").append(n.core.conf()).append('\n');
+            if (n.core.isLeader()) {
+                s.append("    peers ").append(n.core.status().peers()).append('\n');
+            }
         }
         int from = Math.max(0, trace.size() - 40);
         s.append("  last events:\n");

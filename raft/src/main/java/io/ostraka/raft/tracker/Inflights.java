@@ -50,6 +50,13 @@ public final class Inflights {
         }
     }
 
+    /** Frees the oldest message: it was probably lost, and the window must not stay shut. */
+    public void freeFirst() {
+        if (count > 0) {
+            freeUpTo(lastIndexes[start]);
+        }
+    }
+
     public boolean isFull() {
         return count == capacityMessages || bytes >= capacityBytes;
     }

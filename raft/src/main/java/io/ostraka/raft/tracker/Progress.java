@@ -155,10 +155,13 @@ public final class Progress {
         probeSent = false;
     }
 
-    /** After a heartbeat response frees the window for a peer whose inflights were all lost. */
+    /**
+     * On a heartbeat response from a peer whose window is full: the peer is alive but the
+     * oldest APPEND was probably lost, so free one slot and let replication resume.
+     */
     public void freeFirstInflightIfFull() {
         if (state == ProgressState.REPLICATE && inflights.isFull()) {
-            inflights.freeUpTo(match);
+            inflights.freeFirst();
         }
     }
 
