@@ -55,9 +55,6 @@ public final class ProgressTracker {
         }
     }
 
-    public void applyConf(ConfState newConf, long lastIndex) {
-        applyConf(newConf, lastIndex, Set.of());
-    }
 
     /**
      * A new leader knows nothing of its followers' logs: every member probes from just after
@@ -132,17 +129,4 @@ public final class ProgressTracker {
         return voters.voteResult(votes);
     }
 
-    /** Granted and rejected vote counts, for logs and events. */
-    public int[] voteCounts() {
-        int granted = 0;
-        int rejected = 0;
-        for (Boolean v : votes.values()) {
-            if (v) {
-                granted++;
-            } else {
-                rejected++;
-            }
-        }
-        return new int[] {granted, rejected};
-    }
 }
