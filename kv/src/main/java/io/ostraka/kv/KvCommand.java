@@ -212,20 +212,8 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
             throw new WireReader.MalformedException(opCode + " is not allowed inside a batch");
         }
         switch (opCode) {
-            case PUT: {
-                int flags = in.u8("put flags");
-                if ((flags & ~(PUT_NX | PUT_XX | PUT_GET)) != 0) {
-                    throw new WireReader.MalformedException("unknown put flags 0x" + Integer.toHexString(flags));
-                }
-                if ((flags & PUT_NX) != 0 && (flags & PUT_XX) != 0) {
-                    throw new WireReader.MalformedException("put with both NX and XX");
-                }
-                KvOp.PutCondition condition = (flags & PUT_NX) != 0 ? KvOp.PutCondition.IF_ABSENT
-                        : (flags & PUT_XX) != 0 ? KvOp.PutCondition.IF_PRESENT : KvOp.PutCondition.ALWAYS;
-                byte[] key = in.bytes("key", KvLimits.KEY_BYTES_MAX);
-                byte[] value = in.bytes("value", KvLimits.VALUE_BYTES_MAX);
-                return new KvOp.Put(key, value, condition, (flags & PUT_GET) != 0);
-            }
+            case PUT:
+                return decodePut(in);
             case GET:
                 return new KvOp.Get(in.bytes("key", KvLimits.KEY_BYTES_MAX));
             case DELETE: {
@@ -257,20 +245,39 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
                 byte[] end = in.bool("has end") ? in.bytes("end", KvLimits.KEY_BYTES_MAX) : null;
                 return new KvOp.Count(start, end);
             }
-            case BATCH: {
+            case BATCH:
                 if (insideBatch) {
                     throw new WireReader.MalformedException("BATCH is not allowed inside a batch");
                 }
-                int count = (int) in.varint("batch op count", 1, KvLimits.BATCH_OPS_MAX);
-                List<KvOp> ops = new ArrayList<>(Math.min(count, in.remaining()));
-                for (int i = 0; i < count; i++) {
-                    ops.add(decodeOp(in, true));
-                }
-                return new KvOp.Batch(ops);
-            }
+                return decodeBatch(in);
             default:
                 throw new WireReader.MalformedException("op code " + opCode + " has no decoder");
         }
+    }
+
+    private static KvOp decodePut(WireReader in) throws WireReader.MalformedException {
+        int flags = in.u8("put flags");
+        if ((flags & ~(PUT_NX | PUT_XX | PUT_GET)) != 0) {
+            throw new WireReader.MalformedException("unknown put flags 0x" + Integer.toHexString(flags));
+        }
+        if ((flags & PUT_NX) != 0 && (flags & PUT_XX) != 0) {
+            throw new WireReader.MalformedException("put with both NX and XX");
+        }
+        KvOp.PutCondition condition = (flags & PUT_NX) != 0 ? KvOp.PutCondition.IF_ABSENT
+                : (flags & PUT_XX) != 0 ? KvOp.PutCondition.IF_PRESENT : KvOp.PutCondition.ALWAYS;
+        byte[] key = in.bytes("key", KvLimits.KEY_BYTES_MAX);
+        byte[] value = in.bytes("value", KvLimits.VALUE_BYTES_MAX);
+        return new KvOp.Put(key, value, condition, (flags & PUT_GET) != 0);
+    }
+
+    private static KvOp decodeBatch(WireReader in) throws WireReader.MalformedException {
+        int count = (int) in.varint("batch op count", 1, KvLimits.BATCH_OPS_MAX);
+        // Never trust a count for an allocation: each op takes at least one byte.
+        List<KvOp> ops = new ArrayList<>(Math.min(count, in.remaining()));
+        for (int i = 0; i < count; i++) {
+            ops.add(decodeOp(in, true));
+        }
+        return new KvOp.Batch(ops);
     }
 
     /** The outcome of {@link #decode}: exactly one of {@code command} and {@code error} is set. */

@@ -43,6 +43,8 @@ public interface KvStore {
     /**
      * Up to {@code limit} entries with {@code start <= key < end}, in key order; {@code end == null}
      * means no upper bound. An empty range ({@code start >= end}) yields an empty list.
+     *
+     * @throws IllegalArgumentException if {@code limit < 0}
      */
     List<KvEntry> scan(byte[] start, byte[] end, int limit);
 
