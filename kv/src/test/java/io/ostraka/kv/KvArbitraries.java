@@ -2,7 +2,6 @@ package io.ostraka.kv;
 
 import io.ostraka.kv.KvOp.PutCondition;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -68,9 +67,5 @@ final class KvArbitraries {
                 Arbitraries.longs().between(1, 6)).as((op, session, sequence) ->
                 KvCommand.of(op).withSession(session, sequence));
         return Arbitraries.oneOf(plain, withSession);
-    }
-
-    static List<String> keyPool() {
-        return List.of("", "a", "b", "ba", "c", "counter", "z");
     }
 }
