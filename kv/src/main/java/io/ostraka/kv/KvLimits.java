@@ -1,0 +1,38 @@
+package io.ostraka.kv;
+
+/**
+ * Limits on everything a command can ask for, so that one command cannot exhaust memory or stall
+ * apply. The decoder rejects a command over a limit before allocating for it.
+ */
+public final class KvLimits {
+    private KvLimits() {}
+
+    /** Longest key. etcd's default request limit is 1.5 MiB; keys are far smaller in practice. */
+    public static final int KEY_BYTES_MAX = 64 * 1024;
+    /** Longest value. */
+    public static final int VALUE_BYTES_MAX = 1024 * 1024;
+    /** Most keys in one multi-key delete. */
+    public static final int DELETE_KEYS_MAX = 1024;
+    /** Most operations in one batch. */
+    public static final int BATCH_OPS_MAX = 1024;
+    /** Largest scan limit. */
+    public static final int SCAN_LIMIT_MAX = 10_000;
+
+    static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    static void requireKey(byte[] key, String what) {
+        require(key != null, what + " is null");
+        require(key.length <= KEY_BYTES_MAX,
+                what + " of " + key.length + " bytes exceeds " + KEY_BYTES_MAX);
+    }
+
+    static void requireValue(byte[] value) {
+        require(value != null, "value is null");
+        require(value.length <= VALUE_BYTES_MAX,
+                "value of " + value.length + " bytes exceeds " + VALUE_BYTES_MAX);
+    }
+}

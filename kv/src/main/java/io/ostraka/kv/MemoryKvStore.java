@@ -1,0 +1,78 @@
+package io.ostraka.kv;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * {@link KvStore} on a {@link TreeMap} ordered by {@link Bytes#UNSIGNED_LEXICOGRAPHIC}. A batch
+ * write is atomic trivially: nothing else runs while it is applied, and nothing in it can fail.
+ */
+public final class MemoryKvStore implements KvStore {
+    private final TreeMap<byte[], VersionedValue> entries = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
+
+    @Override
+    public VersionedValue get(byte[] key) {
+        return entries.get(key);
+    }
+
+    @Override
+    public void put(byte[] key, VersionedValue value) {
+        entries.put(key, value);
+    }
+
+    @Override
+    public boolean delete(byte[] key) {
+        return entries.remove(key) != null;
+    }
+
+    @Override
+    public List<KvEntry> scan(byte[] start, byte[] end, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("scan limit " + limit + " < 0");
+        }
+        List<KvEntry> out = new ArrayList<>(Math.min(limit, 64));
+        for (Map.Entry<byte[], VersionedValue> entry : range(start, end).entrySet()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(new KvEntry(entry.getKey(), entry.getValue()));
+        }
+        return out;
+    }
+
+    @Override
+    public long count(byte[] start, byte[] end) {
+        return range(start, end).size();
+    }
+
+    @Override
+    public long size() {
+        return entries.size();
+    }
+
+    @Override
+    public void forEachEntry(EntryVisitor visitor) throws IOException {
+        for (Map.Entry<byte[], VersionedValue> entry : entries.entrySet()) {
+            visitor.visit(entry.getKey(), entry.getValue());
+        }
+    }
+
+    @Override
+    public void clear() {
+        entries.clear();
+    }
+
+    private NavigableMap<byte[], VersionedValue> range(byte[] start, byte[] end) {
+        if (end == null) {
+            return entries.tailMap(start, true);
+        }
+        if (!Bytes.less(start, end)) {
+            return new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
+        }
+        return entries.subMap(start, true, end, false);
+    }
+}

@@ -1,0 +1,49 @@
+package io.ostraka.kv;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The writes of one command before they reach the store: reads see them on top of the store, and
+ * {@link #commitTo} hands them over as one {@link KvWriteBatch}, or they are simply dropped. This is
+ * how a batch is all-or-nothing on any store, including one where writes go to disk.
+ */
+final class PendingWrites {
+    private final KvStore store;
+    // A null value marks a pending delete. Ordered, so the batch (and any disk write) is deterministic.
+    private final TreeMap<byte[], VersionedValue> writes = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
+
+    PendingWrites(KvStore store) {
+        this.store = store;
+    }
+
+    VersionedValue get(byte[] key) {
+        if (writes.containsKey(key)) {
+            return writes.get(key);
+        }
+        return store.get(key);
+    }
+
+    void put(byte[] key, VersionedValue value) {
+        writes.put(key, value);
+    }
+
+    void delete(byte[] key) {
+        writes.put(key, null);
+    }
+
+    void commitTo(KvStore target) {
+        if (writes.isEmpty()) {
+            return;
+        }
+        KvWriteBatch batch = new KvWriteBatch();
+        for (Map.Entry<byte[], VersionedValue> write : writes.entrySet()) {
+            if (write.getValue() == null) {
+                batch.delete(write.getKey());
+            } else {
+                batch.put(write.getKey(), write.getValue());
+            }
+        }
+        target.write(batch);
+    }
+}

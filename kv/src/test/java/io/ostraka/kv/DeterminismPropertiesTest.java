@@ -1,0 +1,79 @@
+package io.ostraka.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Proves determinism, the contract every replica relies on: the same command sequence gives the
+ * same results and the same state on two machines — also when one of them starts from a snapshot
+ * taken mid-way by a third — with sessions expiring along the way; and no input bytes, however
+ * broken, make apply throw.
+ */
+class DeterminismPropertiesTest {
+    // Small limits so that expiry and eviction happen within a short random history.
+    private static final KvConfig CONFIG = new KvConfig(7, 3);
+
+    @Provide
+    Arbitrary<List<byte[]>> histories() {
+        Arbitrary<byte[]> valid = KvArbitraries.commands().map(KvCommand::encode);
+        Arbitrary<byte[]> garbage = Arbitraries.bytes().array(byte[].class).ofMaxSize(12);
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(19, valid), net.jqwik.api.Tuple.of(1, garbage))
+                .list().ofMinSize(1).ofMaxSize(60);
+    }
+
+    @Property(tries = 300)
+    void replicaRestoredFromAMidwaySnapshotAgreesWithTheOriginal(@ForAll("histories") List<byte[]> history,
+            @ForAll @IntRange(min = 0, max = 60) int cut, @ForAll @IntRange(min = 1, max = 3) int indexStride)
+            throws IOException {
+        int snapshotAt = Math.min(cut, history.size());
+        KvStateMachine original = KvStateMachine.inMemory(CONFIG);
+        KvStateMachine donor = KvStateMachine.inMemory(CONFIG);
+        KvStateMachine replica = KvStateMachine.inMemory(CONFIG);
+
+        for (int i = 0; i < history.size(); i++) {
+            long index = (long) (i + 1) * indexStride;
+            byte[] expected = original.apply(index, history.get(i));
+            if (i < snapshotAt) {
+                assertThat(donor.apply(index, history.get(i))).isEqualTo(expected);
+                if (i == snapshotAt - 1) {
+                    replica.restore(index, new ByteArrayInputStream(snapshotOf(donor)));
+                }
+            } else {
+                assertThat(replica.apply(index, history.get(i))).as("result at index %d", index).isEqualTo(expected);
+            }
+        }
+        // Restored at or before the last command, the replica must end byte-for-byte where the original did.
+        assertThat(snapshotOf(replica)).isEqualTo(snapshotOf(original));
+        assertThat(replica.appliedIndex()).isEqualTo(original.appliedIndex());
+        assertThat(replica.sessionCount()).isEqualTo(original.sessionCount()).isLessThanOrEqualTo(CONFIG.sessionsMax());
+        assertThat(replica.scan(new byte[0], null, KvLimits.SCAN_LIMIT_MAX))
+                .isEqualTo(original.scan(new byte[0], null, KvLimits.SCAN_LIMIT_MAX));
+    }
+
+    @Property(tries = 1000)
+    void applyNeverThrowsOnArbitraryBytes(@ForAll("histories") List<byte[]> prefix, @ForAll byte[] junk) {
+        KvStateMachine machine = KvStateMachine.inMemory(CONFIG);
+        long index = 0;
+        for (byte[] command : prefix) {
+            KvResult.decode(machine.apply(++index, command));
+        }
+        KvResult result = KvResult.decode(machine.apply(++index, junk));
+        assertThat(result.status()).isNotNull();
+    }
+
+    private static byte[] snapshotOf(KvStateMachine machine) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        machine.snapshot(out);
+        return out.toByteArray();
+    }
+}

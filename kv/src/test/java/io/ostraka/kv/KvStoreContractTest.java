@@ -1,0 +1,100 @@
+package io.ostraka.kv;
+
+import static io.ostraka.kv.TestBytes.b;
+import static io.ostraka.kv.TestBytes.s;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every {@link KvStore} must meet — key order (unsigned bytewise, prefixes first),
+ * half-open ranges, limits, ordered batch writes, ordered iteration — so the RocksDB store can be
+ * held to exactly what the in-memory one does: subclass and implement {@link #newStore()}.
+ */
+abstract class KvStoreContractTest {
+    protected KvStore store;
+
+    protected abstract KvStore newStore();
+
+    @BeforeEach
+    void createStore() {
+        store = newStore();
+    }
+
+    private static VersionedValue v(String value) {
+        return VersionedValue.created(b(value), 1);
+    }
+
+    @Test
+    void ordersKeysAsUnsignedBytesWithPrefixesFirst() {
+        byte[] high = {(byte) 0xff};
+        byte[] low = {0x01};
+        store.put(high, v("high"));
+        store.put(b("a"), v("a"));
+        store.put(b("ab"), v("ab"));
+        store.put(low, v("low"));
+        store.put(new byte[0], v("empty"));
+
+        List<String> values = new ArrayList<>();
+        for (KvEntry entry : store.scan(new byte[0], null, 100)) {
+            values.add(s(entry.value().value()));
+        }
+        assertThat(values).containsExactly("empty", "low", "a", "ab", "high");
+        assertThat(Bytes.UNSIGNED_LEXICOGRAPHIC.compare(high, low)).isPositive();
+        assertThat(Bytes.less(b("a"), b("ab"))).isTrue();
+    }
+
+    @Test
+    void scanIsHalfOpenAndLimited() {
+        for (String key : List.of("a", "b", "c", "d")) {
+            store.put(b(key), v(key));
+        }
+        assertThat(store.scan(b("b"), b("d"), 10)).extracting(e -> s(e.key())).containsExactly("b", "c");
+        assertThat(store.scan(b("b"), null, 2)).extracting(e -> s(e.key())).containsExactly("b", "c");
+        assertThat(store.scan(b("b"), b("b"), 10)).isEmpty();
+        assertThat(store.scan(b("d"), b("a"), 10)).isEmpty();
+        assertThat(store.scan(b("a"), null, 0)).isEmpty();
+        assertThat(store.count(b("b"), null)).isEqualTo(3);
+        assertThat(store.count(b("b"), b("c"))).isEqualTo(1);
+        assertThat(store.count(b("z"), b("a"))).isZero();
+        assertThatThrownBy(() -> store.scan(b("a"), null, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void writeBatchAppliesPutsAndDeletesInOrder() {
+        store.put(b("x"), v("old"));
+        KvWriteBatch batch = new KvWriteBatch().put(b("y"), v("y")).delete(b("x")).put(b("x"), v("new"));
+        assertThat(batch.size()).isEqualTo(3);
+        assertThat(batch.isEmpty()).isFalse();
+
+        store.write(batch);
+
+        assertThat(s(store.get(b("x")).value())).isEqualTo("new");
+        assertThat(s(store.get(b("y")).value())).isEqualTo("y");
+        assertThat(store.size()).isEqualTo(2);
+    }
+
+    @Test
+    void deleteReportsPresenceAndClearEmpties() {
+        store.put(b("k"), v("v"));
+        assertThat(store.delete(b("k"))).isTrue();
+        assertThat(store.delete(b("k"))).isFalse();
+        assertThat(store.get(b("k"))).isNull();
+        store.put(b("k"), v("v"));
+        store.clear();
+        assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void forEachEntryVisitsInKeyOrder() throws Exception {
+        store.put(b("b"), v("2"));
+        store.put(b("a"), v("1"));
+        List<String> seen = new ArrayList<>();
+        store.forEachEntry((key, value) -> seen.add(s(key) + "=" + s(value.value())));
+        assertThat(seen).containsExactly("a=1", "b=2");
+    }
+}

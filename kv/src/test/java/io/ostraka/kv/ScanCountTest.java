@@ -1,0 +1,86 @@
+package io.ostraka.kv;
+
+import static io.ostraka.kv.TestBytes.b;
+import static io.ostraka.kv.TestBytes.s;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Proves range scans over [start, end): bounds, limit with the "more" flag, empty ranges, and counts. */
+class ScanCountTest {
+    private final KvFixture kv = new KvFixture();
+
+    @BeforeEach
+    void fill() {
+        for (String key : List.of("a", "b", "b1", "c", "d")) {
+            kv.apply(KvCommand.put(b(key), b("v-" + key)));
+        }
+    }
+
+    private static List<String> keys(KvResult result) {
+        return result.entries().stream().map(e -> s(e.key())).toList();
+    }
+
+    @Test
+    void startIsInclusiveAndEndExclusive() {
+        KvResult result = kv.machine.scan(b("b"), b("c"), 100);
+        assertThat(result.status()).isEqualTo(KvStatus.OK);
+        assertThat(keys(result)).containsExactly("b", "b1");
+        assertThat(result.more()).isFalse();
+        KvEntry first = result.entries().get(0);
+        assertThat(s(first.value().value())).isEqualTo("v-b");
+        assertThat(first.value().version()).isEqualTo(1);
+        assertThat(first.value().createIndex()).isEqualTo(2);
+    }
+
+    @Test
+    void noEndMeansToTheEndOfTheKeySpace() {
+        assertThat(keys(kv.machine.scan(b("c"), null, 100))).containsExactly("c", "d");
+        assertThat(keys(kv.machine.scan(new byte[0], null, 100))).containsExactly("a", "b", "b1", "c", "d");
+    }
+
+    @Test
+    void limitCutsTheRangeAndSaysThereIsMore() {
+        KvResult cut = kv.machine.scan(new byte[0], null, 2);
+        assertThat(keys(cut)).containsExactly("a", "b");
+        assertThat(cut.more()).isTrue();
+
+        KvResult exact = kv.machine.scan(new byte[0], null, 5);
+        assertThat(exact.entries()).hasSize(5);
+        assertThat(exact.more()).isFalse();
+    }
+
+    @Test
+    void emptyAndInvertedRangesAreEmpty() {
+        assertThat(kv.machine.scan(b("b"), b("b"), 10).entries()).isEmpty();
+        assertThat(kv.machine.scan(b("d"), b("a"), 10).entries()).isEmpty();
+        assertThat(kv.machine.scan(b("x"), null, 10).entries()).isEmpty();
+        assertThat(kv.machine.count(b("d"), b("a")).integer()).isZero();
+    }
+
+    @Test
+    void scanThroughTheLogMatchesTheLocalScan() {
+        KvResult viaLog = kv.apply(KvCommand.scan(b("a"), b("c"), 2));
+        assertThat(viaLog).isEqualTo(kv.machine.scan(b("a"), b("c"), 2));
+        assertThat(viaLog.more()).isTrue();
+    }
+
+    @Test
+    void countAndSize() {
+        assertThat(kv.machine.count(b("b"), null).integer()).isEqualTo(4);
+        assertThat(kv.machine.count(b("b"), b("c")).integer()).isEqualTo(2);
+        assertThat(kv.apply(KvCommand.count(new byte[0], null)).integer()).isEqualTo(5);
+        assertThat(kv.machine.size()).isEqualTo(5);
+    }
+
+    @Test
+    void limitOutsideItsRangeIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> kv.machine.scan(b("a"), null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("scan limit 0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> KvCommand.scan(b("a"), null, KvLimits.SCAN_LIMIT_MAX + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
