@@ -27,6 +27,16 @@ public final class MemoryLog implements LogStore {
         return log;
     }
 
+    /** An independent copy: what a crash-simulating disk restores from. */
+    public MemoryLog copy() {
+        MemoryLog c = new MemoryLog();
+        c.entries.clear();
+        c.entries.addAll(entries);
+        c.hardState = hardState;
+        c.snapshot = snapshot;
+        return c;
+    }
+
     @Override
     public HardState hardState() {
         return hardState;

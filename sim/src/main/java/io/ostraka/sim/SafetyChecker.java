@@ -1,0 +1,136 @@
+package io.ostraka.sim;
+
+import io.ostraka.raft.ConfState;
+import io.ostraka.raft.Entry;
+import io.ostraka.raft.MemoryLog;
+import io.ostraka.raft.RaftCore;
+import io.ostraka.raft.Role;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The safety properties of DESIGN.md, checked as the run goes, each at the moment it could
+ * first break:
+ * <ul>
+ *   <li><b>election safety</b> — at most one leader per term, after every event;</li>
+ *   <li><b>log matching</b> — whenever a node persists an entry, the pair (index, term) must
+ *       name the same payload and the same previous term everywhere; by induction two logs that
+ *       agree on (index, term) then agree on everything before it;</li>
+ *   <li><b>state machine safety</b> — no two nodes apply different entries at one index;</li>
+ *   <li><b>leader completeness</b> — a new leader's log holds every entry known committed before
+ *       its term;</li>
+ *   <li><b>durable commit</b> — an entry is applied only once it is durable on a majority of the
+ *       voters in force at its index (applied ≤ committed ≤ durable on a quorum);</li>
+ *   <li><b>monotonic commit</b> and applied ≤ committed ≤ last index, per process lifetime.</li>
+ * </ul>
+ */
+final class SafetyChecker {
+    private final Simulation sim;
+    private final TreeMap<Long, Long> leaderOfTerm = new TreeMap<>();
+    /** (index, term) → payload hash and previous term, as first persisted anywhere. */
+    private final HashMap<String, long[]> persisted = new HashMap<>();
+    /** index → {term, payload hash, a term by which it was known committed}. */
+    private final TreeMap<Long, long[]> committed = new TreeMap<>();
+
+    SafetyChecker(Simulation sim) {
+        this.sim = sim;
+    }
+
+    void onPersist(SimNode node, List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        MemoryLog log = node.disk.live();
+        long first = entries.get(0).index();
+        long previousTerm = first - 1 >= log.firstIndex() - 1 && first - 1 <= log.lastIndex() ? log.term(first - 1) : -1;
+        for (Entry e : entries) {
+            long[] mine = {hash(e), previousTerm};
+            long[] seen = persisted.putIfAbsent(e.index() + "/" + e.term(), mine);
+            if (seen != null) {
+                sim.check(seen[0] == mine[0], "log matching", "node " + node.id + " persists a different entry "
+                        + e + " than another node at the same index and term");
+                sim.check(seen[1] == -1 || mine[1] == -1 || seen[1] == mine[1], "log matching", "node " + node.id
+                        + " has term " + mine[1] + " before " + e + ", another node term " + seen[1]);
+            }
+            previousTerm = e.term();
+        }
+    }
+
+    void onApply(SimNode node, Entry e) {
+        long termNow = node.core().term();
+        long[] mine = {e.term(), hash(e), termNow};
+        long[] agreed = committed.putIfAbsent(e.index(), mine);
+        if (agreed != null) {
+            sim.check(agreed[0] == mine[0] && agreed[1] == mine[1], "state machine safety", "node " + node.id
+                    + " applies " + e + " where another node applied term " + agreed[0]);
+        }
+        checkDurableOnQuorum(node, e);
+    }
+
+    private void checkDurableOnQuorum(SimNode node, Entry e) {
+        ConfState conf = node.appliedConf();
+        if (conf.voters().isEmpty()) {
+            return; // the bootstrap entry defines the first configuration
+        }
+        int durable = 0;
+        for (long voter : conf.voters()) {
+            SimNode n = sim.nodes.get(voter);
+            if (n != null && holdsDurably(n.disk.durable(), e)) {
+                durable++;
+            }
+        }
+        sim.check(durable >= conf.voters().size() / 2 + 1, "durable commit", "node " + node.id + " applies " + e
+                + " which is durable on only " + durable + " of voters " + conf.voters());
+    }
+
+    private static boolean holdsDurably(MemoryLog log, Entry e) {
+        if (e.index() <= log.snapshot().index()) {
+            return true; // covered by a snapshot, which holds only committed state
+        }
+        return e.index() >= log.firstIndex() && e.index() <= log.lastIndex() && log.term(e.index()) == e.term();
+    }
+
+    void onBecameLeader(SimNode node) {
+        RaftCore core = node.core();
+        MemoryLog log = node.disk.live();
+        for (Map.Entry<Long, long[]> c : committed.entrySet()) {
+            long index = c.getKey();
+            if (c.getValue()[2] >= core.term() || index < log.firstIndex() || index > log.lastIndex()) {
+                continue;
+            }
+            sim.check(log.term(index) == c.getValue()[0], "leader completeness", "node " + node.id + " leads term "
+                    + core.term() + " without committed entry " + index + "/" + c.getValue()[0]);
+        }
+    }
+
+    /** After every event: one leader per term, monotonic commit, applied ≤ committed ≤ last. */
+    void afterEvent() {
+        for (SimNode n : sim.nodes.values()) {
+            if (!n.isUp()) {
+                continue;
+            }
+            RaftCore core = n.core();
+            if (core.role() == Role.LEADER) {
+                Long other = leaderOfTerm.putIfAbsent(core.term(), n.id);
+                sim.check(other == null || other == n.id, "election safety",
+                        "nodes " + other + " and " + n.id + " both lead term " + core.term());
+            }
+            sim.check(core.committed() >= n.lastCommitted(), "monotonic commit",
+                    "node " + n.id + " commit went from " + n.lastCommitted() + " to " + core.committed());
+            n.noteCommitted(core.committed());
+            sim.check(core.applied() <= core.committed() && core.committed() <= core.lastIndex(), "applied <= committed <= last",
+                    "node " + n.id + ": applied " + core.applied() + " committed " + core.committed() + " last " + core.lastIndex());
+        }
+    }
+
+    long committedCount() {
+        return committed.size();
+    }
+
+    private static long hash(Entry e) {
+        return 31L * Arrays.hashCode(e.data()) + e.type().ordinal();
+    }
+}

@@ -1,0 +1,96 @@
+package io.ostraka.sim;
+
+import io.ostraka.raft.Message;
+import io.ostraka.raft.MessageType;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+
+/**
+ * The network between nodes: one-way latency of a fixed part plus an exponential part (which
+ * reorders), loss, duplication, and cut links — symmetric or one-way — that the nemesis sets
+ * to model isolation, majority/minority splits, bridges and asymmetric partitions.
+ *
+ * <p>A SNAPSHOT message carries the snapshot's bytes, as the real transport streams them next to
+ * it; the sender learns whether it arrived, as the real transport reports it.
+ */
+final class SimNetwork {
+    private final Simulation sim;
+    private final SplittableRandom random;
+    private final Set<String> cut = new TreeSet<>();
+    private double lossRate;
+    private double duplicateRate;
+
+    SimNetwork(Simulation sim, SplittableRandom random) {
+        this.sim = sim;
+        this.random = random;
+        this.lossRate = sim.config.lossRate();
+        this.duplicateRate = sim.config.duplicateRate();
+    }
+
+    long latency() {
+        double exponential = -Math.log(1 - random.nextDouble()) * sim.config.latencyMeanMicros();
+        return sim.config.latencyMinMicros() + (long) exponential;
+    }
+
+    void send(Message m, byte[] snapshotBytes) {
+        String link = m.from() + ">" + m.to();
+        if (cut.contains(link) || random.nextDouble() < lossRate) {
+            lost(m);
+            return;
+        }
+        int copies = random.nextDouble() < duplicateRate ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            sim.scheduler.after(latency(), "deliver " + m, () -> deliver(m, snapshotBytes));
+        }
+    }
+
+    private void deliver(Message m, byte[] snapshotBytes) {
+        SimNode target = sim.nodes.get(m.to());
+        if (target == null || !target.isUp()) {
+            lost(m);
+            return;
+        }
+        target.receive(m, snapshotBytes);
+        if (m.type() == MessageType.SNAPSHOT) {
+            reportSnapshot(m, true);
+        }
+    }
+
+    private void lost(Message m) {
+        if (m.type() == MessageType.SNAPSHOT) {
+            reportSnapshot(m, false);
+        }
+    }
+
+    /** The sender's transport learns the outcome of a snapshot stream one round trip later. */
+    private void reportSnapshot(Message m, boolean ok) {
+        SimNode sender = sim.nodes.get(m.from());
+        long incarnation = sender.incarnation();
+        sim.scheduler.after(latency(), "snapshot-report " + m.from() + "->" + m.to() + " " + ok,
+                () -> sender.reportSnapshot(incarnation, m.to(), ok));
+    }
+
+    void cut(long a, long b) {
+        cut.add(a + ">" + b);
+        cut.add(b + ">" + a);
+    }
+
+    void cutOneWay(long from, long to) {
+        cut.add(from + ">" + to);
+    }
+
+    void heal() {
+        cut.clear();
+    }
+
+    void setFaultRates(double loss, double duplicate) {
+        lossRate = loss;
+        duplicateRate = duplicate;
+    }
+
+    @Override
+    public String toString() {
+        return cut.isEmpty() ? "network healed" : "cut " + cut;
+    }
+}
