@@ -2,6 +2,8 @@ package io.ostraka.sim.check;
 
 import io.ostraka.sim.history.Operation;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A key whose sub-history has no linearization.
@@ -10,8 +12,9 @@ import java.util.List;
  * @param operationCount how many of its operations the search had to place
  * @param subHistory the smallest failing sub-history found (if {@code minimized}; else all of
  *     the key's operations), in invocation order
- * @param weakened operations of {@code subHistory} that completed after the cut of the shortest
- *     failing prefix and are therefore shown as indeterminate
+ * @param recorded for each operation of {@code subHistory} that the minimizer weakened (made
+ *     indeterminate because it completed after the cut, or stripped of a reported version the
+ *     violation does not need), keyed by id: the operation as recorded
  * @param longestPartial the longest partial linearization of {@code subHistory} the search found:
  *     the next operation of any linearization would have to be one that had already returned
  * @param minimized whether {@code subHistory} was minimized
@@ -20,13 +23,13 @@ public record KeyFailure(
     String key,
     int operationCount,
     List<Operation> subHistory,
-    List<Operation> weakened,
+    Map<Integer, Operation> recorded,
     List<Operation> longestPartial,
     boolean minimized) {
 
   public KeyFailure {
     subHistory = List.copyOf(subHistory);
-    weakened = List.copyOf(weakened);
+    recorded = java.util.Collections.unmodifiableMap(new TreeMap<>(recorded));
     longestPartial = List.copyOf(longestPartial);
   }
 }

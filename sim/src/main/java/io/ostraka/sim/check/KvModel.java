@@ -53,15 +53,4 @@ final class KvModel {
   private static boolean versionMatches(long version, Operation op) {
     return !op.hasOutputVersion() || op.outputVersion() == version;
   }
-
-  /** Whether {@code op} constrains or reveals the state (see {@link Minimizer}). */
-  static boolean observes(Operation op) {
-    if (op.f() == KvFunction.CAS) {
-      return true;
-    }
-    if (!op.isOk()) {
-      return false;
-    }
-    return op.f() == KvFunction.GET || op.hasOutputVersion();
-  }
 }

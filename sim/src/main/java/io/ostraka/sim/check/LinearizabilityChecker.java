@@ -64,11 +64,11 @@ public final class LinearizabilityChecker {
   private static KeyFailure failure(
       String key, List<Operation> ops, SearchResult result, boolean minimize) {
     if (!minimize) {
-      return new KeyFailure(key, ops.size(), ops, List.of(), result.order(), false);
+      return new KeyFailure(key, ops.size(), ops, Map.of(), result.order(), false);
     }
     Minimizer.Minimized minimized = Minimizer.minimize(ops);
     SearchResult ofMinimized = LinearizabilitySearch.run(minimized.kept());
-    return new KeyFailure(key, ops.size(), minimized.kept(), minimized.weakened(),
+    return new KeyFailure(key, ops.size(), minimized.kept(), minimized.originals(),
         ofMinimized.order(), true);
   }
 }

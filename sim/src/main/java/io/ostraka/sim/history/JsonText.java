@@ -1,5 +1,7 @@
 package io.ostraka.sim.history;
 
+import java.util.Locale;
+
 /** Writing JSON (and EDN, whose string syntax we use the common subset of) string literals. */
 final class JsonText {
   private JsonText() {}
@@ -17,7 +19,7 @@ final class JsonText {
         case '\t' -> out.append("\\t");
         default -> {
           if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
+            out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
           } else {
             out.append(c);
           }

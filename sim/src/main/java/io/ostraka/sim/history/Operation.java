@@ -60,6 +60,17 @@ public record Operation(
         Event.NO_VERSION, invokeIndex, -1, invokeLine, -1, invokeTimeNanos, -1);
   }
 
+  /** This operation without its reported version (it then admits more linearizations). */
+  public Operation withoutOutputVersion() {
+    if (!hasOutputVersion()) {
+      return this;
+    }
+    return new Operation(
+        id, process, f, key, value, expectedVersion, consistency, outcome, readValue,
+        Event.NO_VERSION, invokeIndex, completeIndex, invokeLine, completeLine, invokeTimeNanos,
+        completeTimeNanos);
+  }
+
   /** E.g. {@code put("b") -> ok v2}, {@code get -> ok "a" v1}, {@code cas(1, "c") -> info}. */
   public String describe() {
     StringBuilder text = new StringBuilder(f.wireName());
