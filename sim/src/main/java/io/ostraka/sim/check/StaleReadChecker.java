@@ -75,7 +75,8 @@ final class StaleReadChecker {
   private static String problem(Operation read, List<Operation> keyOps, Operation previous) {
     if (read.readValue() != null && !someWriteProduced(read, keyOps)) {
       return "read \"" + read.readValue() + "\""
-          + (read.hasOutputVersion() ? " v" + read.outputVersion() : "") + ", which no put or cas on this key invoked before the read returned wrote";
+          + (read.hasOutputVersion() ? " v" + read.outputVersion() : "")
+          + ", but no put or cas on this key invoked before the read returned wrote that";
     }
     if (previous == null || deleteBefore(read, keyOps)) {
       return null;
