@@ -29,6 +29,8 @@ final class SimClient {
     private long sequence;
     private long leaderGuess;
     private final TreeMap<String, Long> lastVersionSeen = new TreeMap<>();
+    /** The highest log index any answer to this client reflected. */
+    private long observedIndex;
 
     private boolean active;
     private boolean stopping;
@@ -98,7 +100,7 @@ final class SimClient {
             write = write.withSession(sessionId, ++sequence);
         }
         sim.record(invocation);
-        request = new ClientRequest(process, 0, write, write == null ? key : null, level);
+        request = new ClientRequest(process, 0, write, write == null ? key : null, level, 0);
         active = true;
         deadline = sim.scheduler.now() + sim.config.clientTimeoutMicros();
         send();
@@ -124,7 +126,7 @@ final class SimClient {
 
     private void send() {
         attempt++;
-        request = new ClientRequest(process, attempt, request.write(), request.readKey(), request.level());
+        request = new ClientRequest(process, attempt, request.write(), request.readKey(), request.level(), observedIndex);
         long target = pickNode();
         long sent = attempt;
         sim.scheduler.after(sim.network.latency(), "client " + process + " -> node " + target + " #" + sent,
@@ -150,7 +152,10 @@ final class SimClient {
             return; // an answer to an attempt we already gave up on
         }
         switch (response.kind()) {
-            case OK -> complete(response.result());
+            case OK -> {
+                observedIndex = Math.max(observedIndex, response.index());
+                complete(response.result());
+            }
             case NOT_LEADER -> {
                 leaderGuess = response.leaderHint();
                 long backoff = leaderGuess == 0 ? sim.config.tickMicros() * sim.config.electionTicks() / 2 : 1_000;

@@ -208,7 +208,9 @@ final class SimNode {
     }
 
     private void scheduleTimer() {
-        long nextLocal = (ticksDone + 1) * sim.config.tickMicros();
+        // The next tick boundary after both the last tick taken and the local time (a paused node
+        // takes no ticks, and its timer must not spin on boundaries that already passed).
+        long nextLocal = (Math.max(ticksDone, localNow() / sim.config.tickMicros()) + 1) * sim.config.tickMicros();
         long delay = (long) Math.ceil((nextLocal - localNow()) / clockRate);
         long inc = incarnation;
         sim.scheduler.after(Math.max(1, delay), "tick " + id, () -> onTimer(inc));
@@ -278,7 +280,9 @@ final class SimNode {
 
     private void handleRead(ClientRequest request, SimClient client) {
         if (request.level() == ClientRequest.ReadLevel.STALE) {
-            sim.reply(client, ClientResponse.ok(request.attempt(), kv.get(SimClient.keyBytes(request.readKey()))));
+            // Local and possibly behind, but never behind what this client already saw.
+            readsAwaitingApply.computeIfAbsent(request.minIndex(), k -> new ArrayList<>()).add(new PendingRead(client, request));
+            serveReadsUpTo(core.applied());
             return;
         }
         long context = ++nextReadContext;
@@ -439,7 +443,7 @@ final class SimNode {
         PendingWrite write = proposals.remove(e.index());
         if (write != null) {
             if (write.term() == e.term() && result != null) {
-                sim.reply(write.client(), ClientResponse.ok(write.request().attempt(), KvResult.decode(result)));
+                sim.reply(write.client(), ClientResponse.ok(write.request().attempt(), KvResult.decode(result), e.index()));
             } else {
                 sim.reply(write.client(), ClientResponse.dropped(write.request().attempt()));
             }
@@ -451,7 +455,7 @@ final class SimNode {
         while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.firstKey() <= applied) {
             for (PendingRead read : readsAwaitingApply.pollFirstEntry().getValue()) {
                 KvResult value = kv.get(SimClient.keyBytes(read.request().readKey()));
-                sim.reply(read.client(), ClientResponse.ok(read.request().attempt(), value));
+                sim.reply(read.client(), ClientResponse.ok(read.request().attempt(), value, applied));
             }
         }
     }
