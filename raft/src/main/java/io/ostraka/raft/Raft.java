@@ -418,9 +418,8 @@ final class Raft {
         if (s.index() <= log.committed()) {
             return false; // older than what we know is committed: installing it would lose entries
         }
-        if (!s.conf().contains(id)) {
-            return false; // a snapshot of a configuration we are not in is not for us
-        }
+        // The snapshot's configuration may predate our own addition (a member added after the
+        // leader's latest snapshot): we learn of our membership from the entries that follow.
         if (log.matchTerm(s.index(), s.term())) {
             // Our log has the snapshot's last entry: only the commit index moves.
             commitTo(s.index());

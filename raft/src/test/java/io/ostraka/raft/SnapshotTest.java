@@ -44,6 +44,27 @@ class SnapshotTest {
     }
 
     @Test
+    void aMemberAddedAfterTheSnapshotIndexCatchesUpThroughIt() {
+        // Found by the simulator (seed 48): the snapshot's configuration predates the newcomer.
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        for (int i = 0; i < 5; i++) {
+            c.propose(1, "v" + i);
+        }
+        c.stabilize();
+        c.snapshot(1, 0);
+        c.addEmptyNode(4);
+        c.proposeConf(1, io.ostraka.raft.confchange.ConfChange.addLearner(4));
+        c.propose(1, "after");
+        c.stabilize();
+        c.tick(1, 1);
+        c.stabilize();
+        assertThat(c.node(4).log.snapshot().conf().contains(4)).isFalse();
+        assertThat(c.core(4).conf().learners()).containsExactly(4L);
+        assertThat(c.appliedData(4)).isEqualTo(c.appliedData(1));
+    }
+
+    @Test
     void aFailedSnapshotIsRetried() {
         Cluster c = Cluster.of(1, 2, 3);
         c.elect(1);
