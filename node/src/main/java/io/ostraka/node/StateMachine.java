@@ -3,6 +3,8 @@ package io.ostraka.node;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The application's replicated state, driven by the runtime with committed log entries.
@@ -28,4 +30,25 @@ public interface StateMachine {
 
     /** Replaces the whole state with a snapshot written by {@link #snapshot}, taken at {@code index}. */
     void restore(long index, InputStream in) throws IOException;
+
+    /**
+     * Writes a snapshot as files into an empty {@code directory} (a snapshot store entry). The
+     * default writes one file with {@link #snapshot(OutputStream)}; a store with a cheaper native
+     * form (RocksDB checkpoints) overrides this and {@link #restoreFrom}.
+     */
+    default void snapshotTo(Path directory) throws IOException {
+        try (OutputStream out = Files.newOutputStream(directory.resolve(SNAPSHOT_FILE))) {
+            snapshot(out);
+        }
+    }
+
+    /** Restores from a directory written by {@link #snapshotTo}, taken at {@code index}. */
+    default void restoreFrom(long index, Path directory) throws IOException {
+        try (InputStream in = Files.newInputStream(directory.resolve(SNAPSHOT_FILE))) {
+            restore(index, in);
+        }
+    }
+
+    /** The file the default directory form uses. */
+    String SNAPSHOT_FILE = "state.bin";
 }

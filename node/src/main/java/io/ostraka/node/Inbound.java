@@ -1,0 +1,19 @@
+package io.ostraka.node;
+
+import io.ostraka.raft.Message;
+import java.util.List;
+
+/**
+ * What a {@link Transport} delivers to the local node. Called from transport threads; the
+ * node hands everything to the event loop owning the group, so implementations never block.
+ */
+public interface Inbound {
+    /** Messages received from peers, possibly for several groups. */
+    void receive(List<Message> messages);
+
+    /** A message to {@code peerId} of {@code groupId} could not be queued or delivered. */
+    void reportUnreachable(long groupId, long peerId);
+
+    /** The snapshot stream to {@code peerId} of {@code groupId} finished ({@code delivered}) or failed. */
+    void reportSnapshot(long groupId, long peerId, boolean delivered);
+}
