@@ -1,4 +1,9 @@
-package io.ostraka.kv;
+package io.ostraka.server;
+
+import io.ostraka.kv.KvCommand;
+import io.ostraka.kv.KvOp;
+import io.ostraka.kv.KvResult;
+import io.ostraka.kv.ReadConsistency;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
