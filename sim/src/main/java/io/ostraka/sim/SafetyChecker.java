@@ -70,20 +70,45 @@ final class SafetyChecker {
         checkDurableOnQuorum(node, e);
     }
 
+    /**
+     * With configurations taking effect on append, an entry may be committed under any
+     * configuration in force from its index to the commit: it must be durable on a majority of
+     * at least one of them (for a joint one, of both halves).
+     */
     private void checkDurableOnQuorum(SimNode node, Entry e) {
         ConfState conf = node.appliedConf();
         if (conf.voters().isEmpty()) {
             return; // the bootstrap entry defines the first configuration
         }
+        if (durableOnQuorum(conf, e)) {
+            return;
+        }
+        MemoryLog log = node.disk.live();
+        for (Entry later : log.entries(Math.max(e.index(), log.firstIndex()), log.lastIndex() + 1, Long.MAX_VALUE)) {
+            if (later.type() == io.ostraka.raft.EntryType.CONF_CHANGE) {
+                conf = io.ostraka.raft.confchange.Changer.apply(conf, io.ostraka.raft.confchange.ConfChange.decode(later.data()));
+                if (durableOnQuorum(conf, e)) {
+                    return;
+                }
+            }
+        }
+        sim.check(false, "durable commit", "node " + node.id + " applies " + e
+                + " which is durable on a majority of no configuration in force since " + node.appliedConf());
+    }
+
+    private boolean durableOnQuorum(ConfState conf, Entry e) {
+        return majorityHolds(conf.voters(), e) && (conf.votersOutgoing().isEmpty() || majorityHolds(conf.votersOutgoing(), e));
+    }
+
+    private boolean majorityHolds(java.util.Set<Long> voters, Entry e) {
         int durable = 0;
-        for (long voter : conf.voters()) {
+        for (long voter : voters) {
             SimNode n = sim.nodes.get(voter);
             if (n != null && holdsDurably(n.disk.durable(), e)) {
                 durable++;
             }
         }
-        sim.check(durable >= conf.voters().size() / 2 + 1, "durable commit", "node " + node.id + " applies " + e
-                + " which is durable on only " + durable + " of voters " + conf.voters());
+        return durable >= voters.size() / 2 + 1;
     }
 
     private static boolean holdsDurably(MemoryLog log, Entry e) {
