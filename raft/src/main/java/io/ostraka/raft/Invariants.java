@@ -1,5 +1,7 @@
 package io.ostraka.raft;
 
+import java.util.Locale;
+
 /**
  * Always-on assertions. Unlike the {@code assert} keyword these cannot be switched off: a Raft
  * node that has broken one of its invariants must stop rather than replicate the damage.
@@ -10,7 +12,7 @@ public final class Invariants {
     /** Throws {@link InvariantViolation} with a formatted message when {@code condition} is false. */
     public static void check(boolean condition, String format, Object... args) {
         if (!condition) {
-            throw new InvariantViolation(String.format(format, args));
+            throw new InvariantViolation(String.format(Locale.ROOT, format, args));
         }
     }
 
