@@ -1,0 +1,1 @@
+package io.ostraka.log.bench; final class Placeholder { private Placeholder() {} }
