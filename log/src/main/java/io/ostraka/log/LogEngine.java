@@ -121,6 +121,11 @@ public final class LogEngine implements AutoCloseable {
         return purger.pinnedByGroup();
     }
 
+    /** Groups rewritten forward (CHECKPOINT records) so that old segments could be purged. */
+    public long checkpointsWritten() {
+        return purger.checkpointsWritten();
+    }
+
     LogEngineConfig config() {
         return config;
     }

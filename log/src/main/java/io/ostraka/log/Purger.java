@@ -22,6 +22,7 @@ final class Purger {
     private final LogEngine engine;
     private volatile boolean wanted = true;
     private volatile long pinnedByGroup = -1;
+    private volatile long checkpointsWritten;
 
     Purger(LogEngine engine) {
         this.engine = engine;
@@ -34,6 +35,10 @@ final class Purger {
     /** The group that last kept an old segment alive because it was too large to relocate; -1 if none. */
     long pinnedByGroup() {
         return pinnedByGroup;
+    }
+
+    long checkpointsWritten() {
+        return checkpointsWritten;
     }
 
     void maybePurge(LogWriter writer) throws IOException {
@@ -83,6 +88,7 @@ final class Purger {
             return false;
         }
         writer.writeDurably(List.of(new PendingWrite(checkpoints)));
+        checkpointsWritten += checkpoints.size();
         return true;
     }
 }
