@@ -1,1 +1,0 @@
-package io.ostraka.log.bench; final class Placeholder { private Placeholder() {} }
