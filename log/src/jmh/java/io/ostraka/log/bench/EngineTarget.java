@@ -30,7 +30,8 @@ final class EngineTarget implements LoadDriver.Target {
         done.join();
     }
 
-    long fsyncs() {
+    @Override
+    public long fsyncs() {
         return engine.fsyncCount();
     }
 

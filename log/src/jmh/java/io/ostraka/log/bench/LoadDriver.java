@@ -17,10 +17,15 @@ final class LoadDriver {
     /** One durable append of {@code data} to {@code group}; returns when it is durable. */
     interface Target extends AutoCloseable {
         void appendDurably(long group, byte[] data) throws Exception;
+
+        /** fsyncs issued so far, or -1 when the target does not report them. */
+        default long fsyncs() {
+            return -1;
+        }
     }
 
     record Result(String target, int appenders, int entryBytes, int groups, long entries, double seconds,
-                  Histogram latencyMicros) {
+                  Histogram latencyMicros, long fsyncs) {
         double entriesPerSecond() {
             return entries / seconds;
         }
@@ -30,10 +35,10 @@ final class LoadDriver {
         }
 
         String row() {
-            return String.format(java.util.Locale.ROOT, "| %s | %d | %d | %d | %,.0f | %.1f | %d | %d | %d |",
+            return String.format(java.util.Locale.ROOT, "| %s | %d | %d | %d | %,.0f | %.1f | %d | %d | %d | %s |",
                     target, appenders, entryBytes, groups, entriesPerSecond(), megabytesPerSecond(),
                     latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(99),
-                    latencyMicros.getValueAtPercentile(99.9));
+                    latencyMicros.getValueAtPercentile(99.9), fsyncs < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%,.0f", fsyncs / seconds));
         }
     }
 
@@ -73,10 +78,12 @@ final class LoadDriver {
         threads.forEach(Thread::start);
         sleepSeconds(warmupSeconds);
         measuring.set(true);
+        long fsyncsBefore = target.fsyncs();
         long start = System.nanoTime();
         sleepSeconds(measureSeconds);
         measuring.set(false);
         double seconds = (System.nanoTime() - start) / 1e9;
+        long fsyncs = fsyncsBefore < 0 ? -1 : target.fsyncs() - fsyncsBefore;
         stop.set(true);
         for (Thread thread : threads) {
             thread.join();
@@ -86,7 +93,7 @@ final class LoadDriver {
         }
         Histogram all = new Histogram(60_000_000L, 3);
         histograms.forEach(all::add);
-        return new Result(name, appenders, entryBytes, groups, entries.get(), seconds, all);
+        return new Result(name, appenders, entryBytes, groups, entries.get(), seconds, all, fsyncs);
     }
 
     static void sleepSeconds(double seconds) throws InterruptedException {

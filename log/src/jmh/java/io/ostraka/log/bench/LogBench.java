@@ -33,8 +33,8 @@ public final class LogBench {
 
     private static void matrix(Path root, String[] args) throws Exception {
         double measure = seconds(args, 5, 2);
-        System.out.println("| target | appenders | entry B | groups | entries/s | MB/s | p50 µs | p99 µs | p99.9 µs |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| target | appenders | entry B | groups | entries/s | MB/s | p50 µs | p99 µs | p99.9 µs | fsyncs/s |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (String appenders : args[2].split(",")) {
             for (String size : args[3].split(",")) {
                 for (String groups : args[4].split(",")) {
