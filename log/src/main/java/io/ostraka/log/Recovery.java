@@ -1,0 +1,197 @@
+package io.ostraka.log;
+
+import io.ostraka.log.segment.FileHandle;
+import io.ostraka.log.segment.FileIo;
+import io.ostraka.log.segment.RecordFormat;
+import io.ostraka.log.segment.RecordFormat.Outcome;
+import io.ostraka.log.segment.RecordFormat.RecordHeader;
+import io.ostraka.log.segment.RecordType;
+import io.ostraka.log.segment.Segment;
+import io.ostraka.log.segment.SegmentFiles;
+import io.ostraka.log.segment.SegmentHeader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Rebuilds the engine's state from the segment files at startup.
+ *
+ * <p>Every segment is read whole and every record's CRC checked. A sealed segment must end with a
+ * SEAL record followed by zeros; anything else in it is corruption of fsynced data and stops
+ * startup ({@link LogCorruptionException} naming file, offset and group).
+ *
+ * <p>The last segment may end in a torn write: the writer issues one write and one fsync at a
+ * time, so only the last write can be incomplete, and nothing in it was acknowledged. Recovery
+ * finds the first record that is not valid (offset X) and decides whether the damage is confined
+ * to that last write: every record carries the number of its write and the last record of each
+ * write is flagged. If the record before X closed its write W, the damage starts write W+1;
+ * otherwise it sits inside W. Any intact record past X from a <em>later</em> write proves that
+ * the damaged write had completed its fsync — that is corruption, and startup stops. Otherwise
+ * the tail is truncated: zeroed from X to the last non-zero byte and fsynced, so no stale record
+ * can ever be read back as new.
+ */
+final class Recovery {
+    private final FileIo fileIo;
+    private final Path directory;
+    private final TreeMap<Long, Segment> segments = new TreeMap<>();
+    private final Replay replay = new Replay();
+    private final List<String> repairs = new ArrayList<>();
+    private long maxWriteSeq;
+    private boolean lastSealed = true;
+
+    private Recovery(LogEngineConfig config) {
+        this.fileIo = config.fileIo();
+        this.directory = config.segmentDirectory();
+    }
+
+    /** What recovery found; the segments are open and the last one is positioned for appends. */
+    record Result(TreeMap<Long, Segment> segments, Map<Long, GroupIndex> groups, long nextWriteSeq,
+                  boolean lastSealed, List<String> repairs) {}
+
+    static Result run(LogEngineConfig config) throws IOException {
+        Recovery recovery = new Recovery(config);
+        try {
+            recovery.scanAll();
+        } catch (IOException | RuntimeException e) {
+            for (Segment segment : recovery.segments.values()) {
+                segment.close();
+            }
+            throw e;
+        }
+        recovery.replay.checkNoGaps();
+        return new Result(recovery.segments, recovery.replay.groups, recovery.maxWriteSeq + 1,
+                recovery.lastSealed, recovery.repairs);
+    }
+
+    private void scanAll() throws IOException {
+        fileIo.createDirectories(directory);
+        List<Long> ids = new ArrayList<>();
+        for (Path file : fileIo.list(directory)) {
+            if (SegmentFiles.isTemporary(file)) {
+                fileIo.delete(file);
+            } else if (SegmentFiles.idOf(file) >= 0) {
+                ids.add(SegmentFiles.idOf(file));
+            }
+        }
+        for (int k = 1; k < ids.size(); k++) {
+            if (ids.get(k) != ids.get(k - 1) + 1) {
+                throw new LogCorruptionException(SegmentFiles.path(directory, ids.get(k - 1) + 1), 0, -1,
+                        "segment file is missing between " + ids.get(k - 1) + " and " + ids.get(k));
+            }
+        }
+        ByteBuffer buffer = null;
+        for (int k = 0; k < ids.size(); k++) {
+            Path path = SegmentFiles.path(directory, ids.get(k));
+            FileHandle handle = fileIo.open(path, false);
+            long size = handle.size();
+            Segment segment = new Segment(ids.get(k), path, handle, size, SegmentHeader.BYTES);
+            segments.put(segment.id, segment);
+            if (size > LogEngineConfig.SEGMENT_BYTES_LIMIT) {
+                throw new LogCorruptionException(path, 0, -1, "segment of " + size + " bytes exceeds the limit");
+            }
+            if (buffer == null || buffer.capacity() < size) {
+                buffer = ByteBuffer.allocateDirect((int) size);
+            }
+            buffer.clear().limit((int) size);
+            handle.read(buffer, 0);
+            scanSegment(segment, buffer, (int) size, k == ids.size() - 1);
+        }
+    }
+
+    private void scanSegment(Segment segment, ByteBuffer buffer, int size, boolean last) throws IOException {
+        long id = SegmentHeader.verify(buffer, size, segment.path);
+        if (id != segment.id) {
+            throw new LogCorruptionException(segment.path, 16, -1, "header names segment " + id);
+        }
+        RecordHeader header = new RecordHeader();
+        int offset = SegmentHeader.BYTES;
+        long lastSeq = -1;
+        boolean lastClosedWrite = true;
+        boolean sealed = false;
+        Outcome outcome;
+        while ((outcome = RecordFormat.parse(buffer, offset, size, header)) == Outcome.VALID) {
+            if (sealed) {
+                throw new LogCorruptionException(segment.path, offset, header.groupId, "record after the seal");
+            }
+            replay.apply(segment, buffer, header);
+            lastSeq = header.writeSeq;
+            lastClosedWrite = header.lastInWrite();
+            maxWriteSeq = Math.max(maxWriteSeq, header.writeSeq);
+            sealed = header.type == RecordType.SEAL;
+            offset = header.endOffset();
+        }
+        if (!last) {
+            if (outcome == Outcome.DAMAGED) {
+                throw new LogCorruptionException(segment.path, offset, header.groupId, "damaged record in a sealed segment");
+            }
+            if (!sealed) {
+                throw new LogCorruptionException(segment.path, offset, -1, "segment is not the last but has no seal record");
+            }
+            return;
+        }
+        lastSealed = sealed;
+        long damagedWrite = lastClosedWrite ? lastSeq + 1 : lastSeq;
+        truncateTail(segment, buffer, size, offset, damagedWrite, outcome, header.groupId);
+        segment.advance(offset - SegmentHeader.BYTES);
+    }
+
+    private void truncateTail(Segment segment, ByteBuffer buffer, int size, int from, long damagedWrite,
+                              Outcome outcome, long groupAtDamage) throws IOException {
+        int lastNonZero = size - 1;
+        while (lastNonZero >= from && buffer.get(lastNonZero) == 0) {
+            lastNonZero--;
+        }
+        if (lastNonZero < from) {
+            return;
+        }
+        RecordHeader later = new RecordHeader();
+        for (int at = from + 1; at <= lastNonZero; at++) {
+            if (at + RecordFormat.HEADER_BYTES <= size && buffer.getShort(at + 4) == RecordFormat.MAGIC
+                    && RecordFormat.parse(buffer, at, size, later) == Outcome.VALID && later.writeSeq > damagedWrite) {
+                throw new LogCorruptionException(segment.path, from, outcome == Outcome.DAMAGED ? groupAtDamage : -1,
+                        "damaged record, but an intact record of a later write (seq " + later.writeSeq + ", group "
+                                + later.groupId + ") follows at offset " + at + ": acknowledged data may be lost");
+            }
+        }
+        int length = lastNonZero + 1 - from;
+        segment.handle.writeFully(ByteBuffer.allocate(length), from);
+        segment.handle.force();
+        repairs.add("truncated torn tail of " + segment.path + " at offset " + from + " (" + length + " bytes zeroed)");
+    }
+
+    /** Applies valid records to per-group indexes, tolerating gaps left by purged segments. */
+    static final class Replay {
+        final Map<Long, GroupIndex> groups = new HashMap<>();
+        private final Map<Long, Gap> gaps = new HashMap<>();
+
+        private record Gap(Path file, long offsetBytes) {}
+
+        void apply(Segment segment, ByteBuffer buffer, RecordHeader header) {
+            if (header.type == RecordType.SEAL) {
+                return;
+            }
+            GroupIndex index = groups.computeIfAbsent(header.groupId, g -> new GroupIndex());
+            ByteBuffer payload = buffer.duplicate().limit(header.endOffset()).position(header.payloadOffset()).slice();
+            long location = Locations.of(segment.id, header.offset);
+            RecordApplier.apply(index, header.type, payload, location, null);
+            if (index.compactTerm() == GroupIndex.TERM_UNKNOWN) {
+                gaps.putIfAbsent(header.groupId, new Gap(segment.path, header.offset));
+            } else {
+                gaps.remove(header.groupId);
+            }
+        }
+
+        void checkNoGaps() {
+            for (Map.Entry<Long, Gap> gap : new TreeMap<>(gaps).entrySet()) {
+                GroupIndex index = groups.get(gap.getKey());
+                throw new LogCorruptionException(gap.getValue().file(), gap.getValue().offsetBytes(), gap.getKey(),
+                        "entries start at index " + index.firstIndex() + " but the records before them are missing");
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.ostraka.log;
+
+import io.ostraka.log.segment.FileHandle;
+import io.ostraka.log.segment.FileIo;
+import io.ostraka.raft.Invariants;
+import io.ostraka.raft.SnapshotMetadata;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.zip.CRC32C;
+
+/**
+ * Snapshot data on disk: {@code snapshots/<group>/<term>-<index>/} holding the state machine's
+ * files and a checksummed {@code MANIFEST} ({@link SnapshotManifest}).
+ *
+ * <p>A snapshot is built in {@code <term>-<index>.tmp/}; {@link Writer#commit()} fsyncs every
+ * file, writes and fsyncs the manifest and the directory, renames it into place and fsyncs the
+ * group directory — so a snapshot directory under its final name is always complete — then
+ * prunes all but the newest {@code retained}. Leftover {@code .tmp} directories are deleted.
+ */
+public final class SnapshotStore {
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    private final Path root;
+    private final FileIo fileIo;
+    private final int retained;
+
+    public SnapshotStore(Path root, FileIo fileIo, int retained) {
+        Invariants.check(retained >= 1, "must retain at least one snapshot, not %d", retained);
+        this.root = root;
+        this.fileIo = fileIo;
+        this.retained = retained;
+    }
+
+    /** A committed snapshot: its metadata, directory and the verified manifest. */
+    public record StoredSnapshot(long groupId, SnapshotMetadata metadata, Path directory, SnapshotManifest manifest) {}
+
+    public Path groupDirectory(long groupId) {
+        return root.resolve(Long.toString(groupId));
+    }
+
+    /** Starts a snapshot: write its files into {@link Writer#directory()}, then commit. */
+    public Writer begin(long groupId, SnapshotMetadata metadata) throws IOException {
+        Invariants.check(!metadata.isEmpty(), "group %d: cannot store an empty snapshot", groupId);
+        Path groupDir = groupDirectory(groupId);
+        fileIo.createDirectories(groupDir);
+        Path temp = groupDir.resolve(name(metadata) + TEMP_SUFFIX);
+        deleteTree(temp);
+        fileIo.createDirectories(temp);
+        return new Writer(groupId, metadata, temp);
+    }
+
+    /** The newest committed snapshot whose manifest verifies, if any. */
+    public Optional<StoredSnapshot> latest(long groupId) throws IOException {
+        List<StoredSnapshot> all = list(groupId);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Committed snapshots of a group, oldest first; throws if a manifest is damaged. */
+    public List<StoredSnapshot> list(long groupId) throws IOException {
+        Path groupDir = groupDirectory(groupId);
+        if (!Files.isDirectory(groupDir)) {
+            return List.of();
+        }
+        List<StoredSnapshot> out = new ArrayList<>();
+        for (Path dir : committedDirectories(groupDir)) {
+            SnapshotManifest manifest = SnapshotManifest.read(dir.resolve(SnapshotManifest.FILE_NAME));
+            Invariants.check(manifest.groupId() == groupId, "snapshot %s belongs to group %d", dir, manifest.groupId());
+            out.add(new StoredSnapshot(groupId, manifest.metadata(), dir, manifest));
+        }
+        return out;
+    }
+
+    /** Re-reads every file of a snapshot and checks size and CRC32C against its manifest. */
+    public void verify(StoredSnapshot snapshot) throws IOException {
+        for (SnapshotManifest.FileEntry file : snapshot.manifest().files()) {
+            Path path = snapshot.directory().resolve(file.name());
+            SnapshotManifest.FileEntry actual = checksum(path);
+            if (actual.sizeBytes() != file.sizeBytes() || actual.crc32c() != file.crc32c()) {
+                throw new LogCorruptionException(path, 0, snapshot.groupId(), "snapshot file does not match its manifest");
+            }
+        }
+    }
+
+    private List<Path> committedDirectories(Path groupDir) throws IOException {
+        TreeMap<Long, Path> byIndex = new TreeMap<>();
+        for (Path dir : fileIo.list(groupDir)) {
+            String name = dir.getFileName().toString();
+            if (name.endsWith(TEMP_SUFFIX) || !name.matches("\\d+-\\d+")) {
+                continue;
+            }
+            byIndex.put(Long.parseLong(name.substring(name.indexOf('-') + 1)), dir);
+        }
+        return new ArrayList<>(byIndex.values());
+    }
+
+    private static String name(SnapshotMetadata metadata) {
+        return String.format(Locale.ROOT, "%d-%d", metadata.term(), metadata.index());
+    }
+
+    private SnapshotManifest.FileEntry checksum(Path path) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        long size = 0;
+        try (FileHandle handle = fileIo.openReadOnly(path)) {
+            int n;
+            while ((n = handle.read(buffer.clear(), size)) > 0) {
+                crc.update(buffer.flip());
+                size += n;
+            }
+        }
+        return new SnapshotManifest.FileEntry(path.getFileName().toString(), size, (int) crc.getValue());
+    }
+
+    private void prune(Path groupDir) throws IOException {
+        for (Path dir : fileIo.list(groupDir)) {
+            if (dir.getFileName().toString().endsWith(TEMP_SUFFIX)) {
+                deleteTree(dir);
+            }
+        }
+        List<Path> committed = committedDirectories(groupDir);
+        for (int k = 0; k < committed.size() - retained; k++) {
+            deleteTree(committed.get(k));
+        }
+        fileIo.forceDirectory(groupDir);
+    }
+
+    private void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        if (Files.isDirectory(path)) {
+            List<Path> children = fileIo.list(path);
+            children.sort(Comparator.reverseOrder());
+            for (Path child : children) {
+                deleteTree(child);
+            }
+        }
+        fileIo.delete(path);
+    }
+
+    /** A snapshot being written; not visible to {@link #latest} until {@link #commit()}. */
+    public final class Writer {
+        private final long groupId;
+        private final SnapshotMetadata metadata;
+        private final Path directory;
+
+        private Writer(long groupId, SnapshotMetadata metadata, Path directory) {
+            this.groupId = groupId;
+            this.metadata = metadata;
+            this.directory = directory;
+        }
+
+        public Path directory() {
+            return directory;
+        }
+
+        /** Makes the snapshot durable under its final name and prunes older ones. */
+        public StoredSnapshot commit() throws IOException {
+            List<SnapshotManifest.FileEntry> files = new ArrayList<>();
+            for (Path file : fileIo.list(directory)) {
+                Invariants.check(Files.isRegularFile(file), "snapshot %s: %s is not a regular file", directory, file);
+                try (FileHandle handle = fileIo.open(file, false)) {
+                    handle.force();
+                }
+                files.add(checksum(file));
+            }
+            SnapshotManifest manifest = new SnapshotManifest(groupId, metadata, files);
+            Path manifestPath = directory.resolve(SnapshotManifest.FILE_NAME);
+            try (FileHandle handle = fileIo.open(manifestPath, true)) {
+                handle.writeFully(ByteBuffer.wrap(manifest.encode()), 0);
+                handle.force();
+            }
+            fileIo.forceDirectory(directory);
+            Path groupDir = groupDirectory(groupId);
+            Path target = groupDir.resolve(name(metadata));
+            deleteTree(target);
+            fileIo.rename(directory, target);
+            fileIo.forceDirectory(groupDir);
+            prune(groupDir);
+            return new StoredSnapshot(groupId, metadata, target, manifest);
+        }
+
+        public void abort() throws IOException {
+            deleteTree(directory);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.ostraka.log.segment;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The seam between the log engine and the file system: every open, write, force, rename and
+ * delete the engine performs goes through here, so tests can inject disk-full and I/O errors
+ * (the fault-injecting implementation lives in src/test only). {@link NioFileIo} is the real one.
+ */
+public interface FileIo {
+    /** Opens (creating when {@code create}) a file for reading and writing. */
+    FileHandle open(Path path, boolean create) throws IOException;
+
+    /** Opens an existing file for reading only. */
+    FileHandle openReadOnly(Path path) throws IOException;
+
+    /** Makes a directory's entries (creates, renames, deletes) durable. */
+    void forceDirectory(Path directory) throws IOException;
+
+    /** Atomically renames {@code from} to {@code to}, replacing nothing. */
+    void rename(Path from, Path to) throws IOException;
+
+    void delete(Path path) throws IOException;
+
+    void createDirectories(Path directory) throws IOException;
+
+    /** The regular files and directories directly inside {@code directory}, sorted by name. */
+    List<Path> list(Path directory) throws IOException;
+}

@@ -1,0 +1,53 @@
+package io.ostraka.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ostraka.log.segment.NioFileIo;
+import io.ostraka.raft.Entry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The repair command truncates explicitly where recovery refused to guess. */
+class LogRepairTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void truncatingAtTheReportedOffsetLetsTheLogOpenWithThePrefix() throws Exception {
+        LogEngineConfig config = TestEngines.small(directory).withCacheBytesPerGroupMax(0);
+        try (LogEngine engine = LogEngine.open(config)) {
+            for (long i = 1; i <= 20; i++) {
+                engine.group(1).append(List.of(Entry.normal(1, i, new byte[100])));
+            }
+        }
+        Path segment = directory.resolve("segments").resolve(String.format("%020d.seg", 1));
+        TornWriteTest.flipBit(segment, 32 + 5 * 160 + 40, new Random(1));
+        LogCorruptionException error = null;
+        try {
+            LogEngine.open(config).close();
+        } catch (LogCorruptionException e) {
+            error = e;
+        }
+        assertThat(error).isNotNull();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(LogRepair.run(new String[] {"bogus"}, NioFileIo.INSTANCE, new PrintStream(out, true, StandardCharsets.UTF_8))).isEqualTo(2);
+        int status = LogRepair.run(new String[] {error.file().toString(), Long.toString(error.offsetBytes())},
+                NioFileIo.INSTANCE, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("zeroed " + segment);
+        try (LogEngine engine = LogEngine.open(config)) {
+            long last = engine.group(1).lastIndex();
+            assertThat(last).isBetween(1L, 19L);
+            assertThat(engine.group(1).entries(1, last + 1, Long.MAX_VALUE)).hasSize((int) last);
+        }
+        assertThatThrownBy(() -> LogRepair.run(new String[] {segment.toString(), "x"}, NioFileIo.INSTANCE, System.out))
+                .isInstanceOf(NumberFormatException.class);
+    }
+}

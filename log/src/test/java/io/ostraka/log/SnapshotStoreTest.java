@@ -1,0 +1,69 @@
+package io.ostraka.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ostraka.log.segment.NioFileIo;
+import io.ostraka.raft.ConfState;
+import io.ostraka.raft.SnapshotMetadata;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The snapshot store: atomic commit under the final name, checksummed manifest, pruning to N. */
+class SnapshotStoreTest {
+    @TempDir
+    Path directory;
+
+    private static final ConfState JOINT = new ConfState(Set.of(1L, 2L, 4L), Set.of(9L), Set.of(1L, 2L, 3L), Set.of(3L), true);
+
+    private SnapshotStore.StoredSnapshot write(SnapshotStore store, long index, String content) throws Exception {
+        SnapshotStore.Writer writer = store.begin(7, new SnapshotMetadata(index, 2, JOINT));
+        Files.writeString(writer.directory().resolve("state.bin"), content);
+        Files.writeString(writer.directory().resolve("extra.txt"), "x" + index);
+        return writer.commit();
+    }
+
+    @Test
+    void aCommittedSnapshotReadsBackWithItsMetadataAndVerifies() throws Exception {
+        SnapshotStore store = new SnapshotStore(directory, NioFileIo.INSTANCE, 2);
+        assertThat(store.latest(7)).isEmpty();
+        SnapshotStore.Writer pending = store.begin(7, new SnapshotMetadata(5, 1, JOINT));
+        Files.writeString(pending.directory().resolve("state.bin"), "not yet");
+        assertThat(store.latest(7)).as("uncommitted snapshots are invisible").isEmpty();
+        pending.abort();
+        SnapshotStore.StoredSnapshot stored = write(store, 10, "hello");
+        assertThat(stored.directory()).isEqualTo(directory.resolve("7").resolve("2-10"));
+        SnapshotStore.StoredSnapshot latest = store.latest(7).orElseThrow();
+        assertThat(latest.metadata()).isEqualTo(new SnapshotMetadata(10, 2, JOINT));
+        assertThat(latest.manifest().files()).extracting(SnapshotManifest.FileEntry::name).containsExactly("extra.txt", "state.bin");
+        store.verify(latest);
+    }
+
+    @Test
+    void olderSnapshotsArePrunedKeepingN() throws Exception {
+        SnapshotStore store = new SnapshotStore(directory, NioFileIo.INSTANCE, 2);
+        for (long index = 10; index <= 50; index += 10) {
+            write(store, index, "state " + index);
+        }
+        assertThat(store.list(7)).extracting(s -> s.metadata().index()).containsExactly(40L, 50L);
+        try (var entries = Files.list(directory.resolve("7"))) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("2-40", "2-50");
+        }
+    }
+
+    @Test
+    void damageToADataFileOrTheManifestIsReportedNamingTheFile() throws Exception {
+        SnapshotStore store = new SnapshotStore(directory, NioFileIo.INSTANCE, 2);
+        SnapshotStore.StoredSnapshot stored = write(store, 10, "hello");
+        Path data = stored.directory().resolve("state.bin");
+        Files.writeString(data, "hellO");
+        assertThatThrownBy(() -> store.verify(stored)).isInstanceOf(LogCorruptionException.class).hasMessageContaining(data.toString());
+        Path manifest = stored.directory().resolve(SnapshotManifest.FILE_NAME);
+        Files.writeString(manifest, Files.readString(manifest).replace("index 10", "index 11"), StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> store.latest(7)).isInstanceOf(LogCorruptionException.class).hasMessageContaining(manifest.toString());
+    }
+}
