@@ -38,12 +38,23 @@ public final class RaftCore {
         this.lastLeader = raft.lead;
     }
 
+    /** Creates a core given the state machine's applied index (the runtime supplies the rest). */
+    @FunctionalInterface
+    public interface Factory {
+        RaftCore create(long appliedIndex);
+    }
+
     /**
      * Writes the first configuration of a new group into an empty log: one conf-change entry at
      * index 1, term 1, naming every initial voter, already committed. Every initial member
      * bootstraps with the same list; nodes that join later start from an empty log instead.
      */
     public static void bootstrap(LogStore log, java.util.Collection<Long> voters) {
+        bootstrap(log, voters, null);
+    }
+
+    /** {@link #bootstrap(LogStore, java.util.Collection)} with an application context (member addresses). */
+    public static void bootstrap(LogStore log, java.util.Collection<Long> voters, byte[] context) {
         if (log.lastIndex() != 0 || !log.hardState().isEmpty()) {
             throw new IllegalStateException("cannot bootstrap a log that already has state: last index "
                     + log.lastIndex() + ", " + log.hardState());
@@ -55,7 +66,7 @@ public final class RaftCore {
         for (long voter : new java.util.TreeSet<>(voters)) {
             changes.add(new ConfChange.Single(ConfChange.Type.ADD_VOTER, voter));
         }
-        ConfChange initial = new ConfChange(ConfChange.Transition.AUTO, changes, null);
+        ConfChange initial = new ConfChange(ConfChange.Transition.AUTO, changes, context);
         log.append(List.of(new Entry(1, 1, EntryType.CONF_CHANGE, initial.encode())));
         log.setHardState(new HardState(1, 0, 1));
     }

@@ -1,0 +1,624 @@
+package io.ostraka.node;
+
+import io.ostraka.log.SnapshotStore;
+import io.ostraka.raft.ConfState;
+import io.ostraka.raft.Entry;
+import io.ostraka.raft.EntryType;
+import io.ostraka.raft.LogView;
+import io.ostraka.raft.Message;
+import io.ostraka.raft.MessageType;
+import io.ostraka.raft.ProposeResult;
+import io.ostraka.raft.RaftCore;
+import io.ostraka.raft.RaftEvent;
+import io.ostraka.raft.ReadState;
+import io.ostraka.raft.Ready;
+import io.ostraka.raft.Role;
+import io.ostraka.raft.SnapshotMetadata;
+import io.ostraka.raft.Status;
+import io.ostraka.raft.confchange.Changer;
+import io.ostraka.raft.confchange.ConfChange;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives one group's {@link RaftCore} on its {@link EventLoop}, exactly as {@link Ready}
+ * prescribes: persist (and wait for durability), send, install, apply, answer, advance.
+ * Everything here runs on the loop thread; the public {@link RaftGroup} posts work to it.
+ *
+ * <p>Callers' futures: a proposal completes when its entry is applied (with the state machine's
+ * result), fails with NOT_LEADER when another entry took its index, and with TIMEOUT when it
+ * outlives the request timeout (then it may or may not take effect). A read completes once the
+ * state machine has applied the index the core declared safe; on a role or leader change
+ * pending reads fail with NOT_LEADER so the caller retries where the leader is now.
+ */
+final class GroupRunner {
+    private static final Logger log = LoggerFactory.getLogger(GroupRunner.class);
+    private static final String MEMBERS_FILE = "members";
+
+    final long groupId;
+    private final RaftNode node;
+    final EventLoop loop;
+    private final RaftCore core;
+    private final RaftStorage storage;
+    private final SnapshotStore snapshots;
+    private final StateMachine stateMachine;
+    private final long tickNanos;
+    private final long timeoutNanos;
+
+    private boolean persisting;
+    private Throwable failure;
+    private boolean snapshotRequested;
+    private long lastSnapshotIndex;
+    private long nextReadContext;
+
+    private record Proposal(byte[] command, long deadlineNanos, CompletableFuture<Applied> future, long term) {
+        Proposal withTerm(long t) {
+            return new Proposal(command, deadlineNanos, future, t);
+        }
+    }
+
+    private record Read<T>(ReadLevel level, long minIndex, Function<StateMachine, T> query, long deadlineNanos,
+                           long askedNanos, CompletableFuture<T> future) {
+        void serve(StateMachine sm) {
+            try {
+                future.complete(query.apply(sm));
+            } catch (RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        }
+    }
+
+    private final List<Proposal> batch = new ArrayList<>();
+    private final TreeMap<Long, Proposal> proposals = new TreeMap<>();
+    private final TreeMap<Long, Read<?>> reads = new TreeMap<>();
+    private final TreeMap<Long, List<Read<?>>> readsAwaitingApply = new TreeMap<>();
+    private final TreeMap<Long, CompletableFuture<Long>> confChanges = new TreeMap<>();
+
+    /** Configurations applied so far (index → configuration from that index on). */
+    private final TreeMap<Long, ConfState> appliedConfs = new TreeMap<>();
+    /** Addresses of every member ever named in a configuration change. */
+    private final TreeMap<Long, MemberInfo> members = new TreeMap<>();
+
+    // Published for other threads (status, isLeader, leader) at the end of each iteration.
+    private volatile Status published;
+
+    GroupRunner(long groupId, RaftNode node, EventLoop loop, RaftCore.Factory factory, RaftStorage storage,
+                SnapshotStore snapshots, StateMachine stateMachine, SortedMap<Long, MemberInfo> knownMembers) throws IOException {
+        this.groupId = groupId;
+        this.node = node;
+        this.loop = loop;
+        this.storage = storage;
+        this.snapshots = snapshots;
+        this.stateMachine = stateMachine;
+        this.tickNanos = node.options().tick().toNanos();
+        this.timeoutNanos = node.options().requestTimeout().toNanos();
+        members.putAll(knownMembers);
+        LogView view = storage.view();
+        SnapshotMetadata snapshot = view.snapshot();
+        if (snapshot.index() > stateMachine.appliedIndex()) {
+            restoreStateMachine(snapshot);
+        } else if (!snapshot.isEmpty()) {
+            readMembersOf(snapshot);
+        }
+        lastSnapshotIndex = snapshot.index();
+        appliedConfs.put(snapshot.index(), snapshot.conf());
+        replayConfigurations(view, snapshot.index() + 1, stateMachine.appliedIndex());
+        this.core = factory.create(stateMachine.appliedIndex());
+        for (MemberInfo m : members.values()) {
+            node.learnMember(m);
+        }
+        publish();
+    }
+
+    // ---------------------------------------------------------------- requests (on the loop)
+
+    void propose(byte[] command, CompletableFuture<Applied> future) {
+        if (refuseIfFailed(future)) {
+            return;
+        }
+        batch.add(new Proposal(command, node.clock().nanoTime() + timeoutNanos, future, 0));
+    }
+
+    <T> void read(ReadLevel level, long minIndex, Function<StateMachine, T> query, CompletableFuture<T> future) {
+        if (refuseIfFailed(future)) {
+            return;
+        }
+        long now = node.clock().nanoTime();
+        Read<T> read = new Read<>(level, minIndex, query, now + timeoutNanos, now, future);
+        if (level == ReadLevel.STALE) {
+            awaitApplied(Math.max(minIndex, 0), read);
+            return;
+        }
+        long context = ++nextReadContext;
+        boolean asked = level == ReadLevel.LEASE ? core.leaseRead(context) : core.readIndex(context);
+        if (!asked) {
+            future.completeExceptionally(notLeader());
+            return;
+        }
+        reads.put(context, read);
+    }
+
+    void proposeConfChange(ConfChange change, CompletableFuture<Long> future) {
+        if (refuseIfFailed(future)) {
+            return;
+        }
+        ProposeResult r = core.proposeConfChange(change);
+        if (r instanceof ProposeResult.Accepted a) {
+            confChanges.put(a.lastIndex(), future);
+        } else {
+            future.completeExceptionally(rejection((ProposeResult.Rejected) r));
+        }
+    }
+
+    void transferLeadership(long to) {
+        core.transferLeadership(to);
+    }
+
+    void requestSnapshot() {
+        snapshotRequested = true;
+    }
+
+    void step(Message m) {
+        if (failure == null) {
+            core.step(m);
+        }
+    }
+
+    void reportUnreachable(long peer) {
+        core.reportUnreachable(peer);
+    }
+
+    void reportSnapshot(long peer, boolean delivered) {
+        core.reportSnapshot(peer, delivered);
+    }
+
+    void tick(long ticks) {
+        if (failure != null) {
+            return;
+        }
+        for (long i = 0; i < ticks; i++) {
+            core.tick();
+        }
+        expire(node.clock().nanoTime());
+    }
+
+    /** End of a loop iteration: propose the batch, then turn everything into Readies. */
+    void flush() {
+        if (failure != null) {
+            return;
+        }
+        if (!batch.isEmpty()) {
+            proposeBatch();
+        }
+        drive();
+        publish();
+    }
+
+    // ---------------------------------------------------------------- proposals
+
+    private void proposeBatch() {
+        List<byte[]> commands = new ArrayList<>(batch.size());
+        for (Proposal p : batch) {
+            commands.add(p.command());
+        }
+        ProposeResult r = core.propose(commands);
+        if (r instanceof ProposeResult.Accepted a) {
+            long index = a.firstIndex();
+            for (Proposal p : batch) {
+                proposals.put(index++, p.withTerm(a.term()));
+            }
+        } else {
+            OstrakaException error = rejection((ProposeResult.Rejected) r);
+            for (Proposal p : batch) {
+                p.future().completeExceptionally(error);
+            }
+        }
+        batch.clear();
+    }
+
+    private OstrakaException rejection(ProposeResult.Rejected r) {
+        return switch (r.reason()) {
+            case NOT_LEADER -> OstrakaException.notLeader(r.leaderHint(), null);
+            case TRANSFER_IN_PROGRESS -> new OstrakaException(ErrorCode.NOT_LEADER, r.detail(), r.leaderHint(), null);
+            case UNCOMMITTED_LIMIT -> new OstrakaException(ErrorCode.TIMEOUT, "overloaded: " + r.detail());
+            case CONF_CHANGE_PENDING, INVALID_CONF_CHANGE -> new OstrakaException(ErrorCode.INVALID_REQUEST, r.detail());
+        };
+    }
+
+    private OstrakaException notLeader() {
+        return OstrakaException.notLeader(core.leader(), null);
+    }
+
+    // ---------------------------------------------------------------- the Ready loop
+
+    private void drive() {
+        while (failure == null && !persisting && core.hasReady()) {
+            Ready rd = core.ready();
+            learnMembersFrom(rd.entries());
+            boolean writes = rd.snapshot() != null || !rd.entries().isEmpty() || rd.hardState() != null;
+            if (!writes) {
+                afterPersist(rd);
+                continue;
+            }
+            CompletableFuture<Void> durable;
+            try {
+                durable = storage.persist(rd);
+            } catch (RuntimeException e) {
+                fail(e);
+                return;
+            }
+            if (!rd.mustSync() && durable.isDone() && !durable.isCompletedExceptionally()) {
+                afterPersist(rd);
+                continue;
+            }
+            if (!rd.mustSync()) {
+                // A commit-only hard state need not be durable before anything else happens.
+                durable.whenComplete((v, e) -> {
+                    if (e != null) {
+                        loop.execute(() -> fail(e));
+                    }
+                });
+                afterPersist(rd);
+                continue;
+            }
+            persisting = true;
+            durable.whenComplete((v, e) -> loop.execute(() -> {
+                persisting = false;
+                if (e != null) {
+                    fail(e);
+                } else {
+                    afterPersist(rd);
+                    drive();
+                    publish();
+                }
+            }));
+            return;
+        }
+    }
+
+    private void afterPersist(Ready rd) {
+        if (rd.role() != null) {
+            onRoleChange(rd);
+        }
+        sendMessages(rd.messages());
+        if (rd.snapshot() != null) {
+            installSnapshot(rd.snapshot());
+        }
+        for (Entry e : rd.committedEntries()) {
+            apply(e);
+        }
+        for (ReadState rs : rd.readStates()) {
+            Read<?> read = reads.remove(rs.requestContext());
+            if (read != null) {
+                awaitApplied(Math.max(rs.index(), read.minIndex()), read);
+            }
+        }
+        for (RaftEvent event : rd.events()) {
+            node.publish(groupId, event);
+        }
+        core.advance(rd);
+        serveReads();
+        maybeSnapshot();
+    }
+
+    private void sendMessages(List<Message> messages) {
+        List<Message> regular = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            if (m.type() == MessageType.SNAPSHOT) {
+                node.transport().sendSnapshot(m);
+            } else {
+                regular.add(m);
+            }
+        }
+        if (!regular.isEmpty()) {
+            node.transport().send(regular);
+        }
+    }
+
+    private void onRoleChange(Ready rd) {
+        OstrakaException moved = OstrakaException.notLeader(rd.leader(), null);
+        for (Read<?> read : reads.values()) {
+            read.future().completeExceptionally(moved);
+        }
+        reads.clear();
+        log.info("group {} node {}: {} in term {}, leader {}", groupId, node.options().nodeId(), rd.role(),
+                core.term(), rd.leader());
+    }
+
+    private void apply(Entry e) {
+        byte[] result = null;
+        if (e.type() == EntryType.CONF_CHANGE) {
+            ConfChange change = ConfChange.decode(e.data());
+            appliedConfs.put(e.index(), Changer.apply(appliedConfs.lastEntry().getValue(), change));
+            learnMembers(MemberInfo.decodeAll(change.context()));
+            CompletableFuture<Long> waiting = confChanges.remove(e.index());
+            if (waiting != null) {
+                waiting.complete(e.index());
+            }
+        } else if (e.data().length > 0) {
+            result = stateMachine.apply(e.index(), e.data());
+            node.notifyApplied(groupId, e.index(), e.data());
+        }
+        Proposal p = proposals.remove(e.index());
+        if (p != null) {
+            if (p.term() == e.term() && result != null) {
+                p.future().complete(new Applied(e.index(), result));
+            } else {
+                p.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+            }
+        }
+        CompletableFuture<Long> replacedChange = confChanges.remove(e.index());
+        if (replacedChange != null) {
+            replacedChange.completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+        }
+    }
+
+    private void awaitApplied(long index, Read<?> read) {
+        readsAwaitingApply.computeIfAbsent(index, k -> new ArrayList<>()).add(read);
+        serveReads();
+    }
+
+    private void serveReads() {
+        long applied = stateMachine.appliedIndex() > core.applied() ? stateMachine.appliedIndex() : core.applied();
+        while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.firstKey() <= applied) {
+            for (Read<?> read : readsAwaitingApply.pollFirstEntry().getValue()) {
+                serveOne(read);
+            }
+        }
+    }
+
+    private void serveOne(Read<?> read) {
+        if (read.level() == ReadLevel.LEASE && node.clock().nanoTime() - read.askedNanos() > tickNanos) {
+            // More than a tick passed between the lease check and now (a long pause?): the drift
+            // margin no longer covers it, so confirm leadership the slow way instead.
+            retryLinearizable(read);
+            return;
+        }
+        read.serve(stateMachine);
+    }
+
+    private <T> void retryLinearizable(Read<T> read) {
+        read(ReadLevel.LINEARIZABLE, read.minIndex(), read.query(), read.future());
+    }
+
+    private void expire(long now) {
+        OstrakaException timeout = new OstrakaException(ErrorCode.TIMEOUT,
+                "no answer within " + node.options().requestTimeout().toMillis() + " ms");
+        for (Iterator<Proposal> it = proposals.values().iterator(); it.hasNext(); ) {
+            Proposal p = it.next();
+            if (p.deadlineNanos() - now < 0) {
+                p.future().completeExceptionally(timeout);
+                it.remove();
+            }
+        }
+        for (Iterator<Read<?>> it = reads.values().iterator(); it.hasNext(); ) {
+            Read<?> r = it.next();
+            if (r.deadlineNanos() - now < 0) {
+                r.future().completeExceptionally(timeout);
+                it.remove();
+            }
+        }
+        for (List<Read<?>> waiting : readsAwaitingApply.values()) {
+            waiting.removeIf(r -> {
+                if (r.deadlineNanos() - now < 0) {
+                    r.future().completeExceptionally(timeout);
+                    return true;
+                }
+                return false;
+            });
+        }
+        readsAwaitingApply.values().removeIf(List::isEmpty);
+    }
+
+    // ---------------------------------------------------------------- snapshots
+
+    private void maybeSnapshot() {
+        long index = stateMachine.appliedIndex();
+        boolean due = index - lastSnapshotIndex >= node.options().snapshotEveryEntries();
+        if (!(due || snapshotRequested) || index <= lastSnapshotIndex || index < storage.view().firstIndex() - 1) {
+            return;
+        }
+        snapshotRequested = false;
+        SnapshotMetadata meta = new SnapshotMetadata(index, storage.view().term(index), confAt(index));
+        try {
+            SnapshotStore.Writer writer = snapshots.begin(groupId, meta);
+            stateMachine.snapshotTo(writer.directory());
+            Files.write(writer.directory().resolve(MEMBERS_FILE), MemberInfo.encodeAll(members.values()));
+            writer.commit();
+        } catch (IOException e) {
+            log.error("group {}: taking snapshot {} failed; will retry", groupId, index, e);
+            return;
+        }
+        lastSnapshotIndex = index;
+        appliedConfs.headMap(appliedConfs.floorKey(index)).clear();
+        storage.snapshotTaken(meta, node.options().trailingEntries()).whenComplete((v, e) -> {
+            if (e != null) {
+                loop.execute(() -> fail(e));
+            }
+        });
+        log.info("group {} node {}: snapshot at index {} term {}", groupId, node.options().nodeId(), index, meta.term());
+    }
+
+    private ConfState confAt(long index) {
+        return appliedConfs.floorEntry(index).getValue();
+    }
+
+    private void installSnapshot(SnapshotMetadata snapshot) {
+        restoreStateMachine(snapshot);
+        lastSnapshotIndex = snapshot.index();
+        appliedConfs.clear();
+        appliedConfs.put(snapshot.index(), snapshot.conf());
+        // Proposals at or below the snapshot can no longer be matched to their entries.
+        OstrakaException unknown = new OstrakaException(ErrorCode.TIMEOUT,
+                "the outcome was overtaken by a snapshot; retry with the same session to learn it");
+        for (Proposal p : proposals.headMap(snapshot.index(), true).values()) {
+            p.future().completeExceptionally(unknown);
+        }
+        proposals.headMap(snapshot.index(), true).clear();
+        serveReads();
+    }
+
+    private void restoreStateMachine(SnapshotMetadata snapshot) {
+        try {
+            SnapshotStore.StoredSnapshot stored = null;
+            for (SnapshotStore.StoredSnapshot s : snapshots.list(groupId)) {
+                if (s.metadata().index() == snapshot.index() && s.metadata().term() == snapshot.term()) {
+                    stored = s;
+                }
+            }
+            if (stored == null) {
+                throw new IllegalStateException("group " + groupId + ": snapshot " + snapshot.term() + "-" + snapshot.index()
+                        + " is in the log but not in the snapshot store");
+            }
+            stateMachine.restoreFrom(snapshot.index(), stored.directory());
+            readMembersOf(stored.directory());
+            log.info("group {} node {}: restored state machine from snapshot {}", groupId, node.options().nodeId(), snapshot.index());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void readMembersOf(SnapshotMetadata snapshot) throws IOException {
+        for (SnapshotStore.StoredSnapshot s : snapshots.list(groupId)) {
+            if (s.metadata().index() == snapshot.index()) {
+                readMembersOf(s.directory());
+            }
+        }
+    }
+
+    private void readMembersOf(Path directory) throws IOException {
+        Path file = directory.resolve(MEMBERS_FILE);
+        if (Files.exists(file)) {
+            learnMembers(MemberInfo.decodeAll(Files.readAllBytes(file)));
+        }
+    }
+
+    // ---------------------------------------------------------------- members
+
+    private void replayConfigurations(LogView view, long from, long to) {
+        long next = Math.max(from, view.firstIndex());
+        while (next <= to && next <= view.lastIndex()) {
+            List<Entry> chunk = view.entries(next, Math.min(to, view.lastIndex()) + 1, 4L << 20);
+            for (Entry e : chunk) {
+                if (e.type() == EntryType.CONF_CHANGE) {
+                    ConfChange change = ConfChange.decode(e.data());
+                    appliedConfs.put(e.index(), Changer.apply(appliedConfs.lastEntry().getValue(), change));
+                    learnMembers(MemberInfo.decodeAll(change.context()));
+                }
+            }
+            next = chunk.get(chunk.size() - 1).index() + 1;
+        }
+        // Conf changes after the applied index (already in force in the core): learn addresses too.
+        for (long i = Math.max(to + 1, view.firstIndex()); i <= view.lastIndex(); ) {
+            List<Entry> chunk = view.entries(i, view.lastIndex() + 1, 4L << 20);
+            learnMembersFrom(chunk);
+            i = chunk.get(chunk.size() - 1).index() + 1;
+        }
+    }
+
+    private void learnMembersFrom(List<Entry> entries) {
+        for (Entry e : entries) {
+            if (e.type() == EntryType.CONF_CHANGE) {
+                learnMembers(MemberInfo.decodeAll(ConfChange.decode(e.data()).context()));
+            }
+        }
+    }
+
+    private void learnMembers(Map<Long, MemberInfo> learned) {
+        for (MemberInfo m : learned.values()) {
+            MemberInfo previous = members.put(m.id(), m);
+            if (!m.equals(previous) && core != null) {
+                node.learnMember(m);
+            }
+        }
+    }
+
+    MemberInfo member(long id) {
+        return members.get(id);
+    }
+
+    SortedMap<Long, MemberInfo> members() {
+        return new TreeMap<>(members);
+    }
+
+    // ---------------------------------------------------------------- failure and status
+
+    private boolean refuseIfFailed(CompletableFuture<?> future) {
+        if (failure == null) {
+            return false;
+        }
+        future.completeExceptionally(new OstrakaException(ErrorCode.STOPPED, "group " + groupId + " stopped: " + failure));
+        return true;
+    }
+
+    /** Storage failed or an invariant broke: stop this group, fail everything pending. */
+    void fail(Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
+        log.error("group {} node {} stopped", groupId, node.options().nodeId(), cause);
+        failAll(new OstrakaException(ErrorCode.STOPPED, "group " + groupId + " stopped: " + cause));
+    }
+
+    void failAll(OstrakaException error) {
+        for (Proposal p : batch) {
+            p.future().completeExceptionally(error);
+        }
+        batch.clear();
+        for (Proposal p : proposals.values()) {
+            p.future().completeExceptionally(error);
+        }
+        proposals.clear();
+        for (Read<?> r : reads.values()) {
+            r.future().completeExceptionally(error);
+        }
+        reads.clear();
+        for (List<Read<?>> waiting : readsAwaitingApply.values()) {
+            for (Read<?> r : waiting) {
+                r.future().completeExceptionally(error);
+            }
+        }
+        readsAwaitingApply.clear();
+        for (CompletableFuture<Long> f : confChanges.values()) {
+            f.completeExceptionally(error);
+        }
+        confChanges.clear();
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    private void publish() {
+        published = core.status();
+    }
+
+    Status status() {
+        return published;
+    }
+
+    long appliedIndex() {
+        return stateMachine.appliedIndex();
+    }
+
+    boolean leaseValidNow() {
+        return core.leaseValid();
+    }
+
+    RaftCore coreForLoop() {
+        return core;
+    }
+}

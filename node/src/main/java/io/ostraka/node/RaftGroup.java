@@ -1,0 +1,118 @@
+package io.ostraka.node;
+
+import io.ostraka.raft.Role;
+import io.ostraka.raft.Status;
+import io.ostraka.raft.confchange.ConfChange;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The embedding API of one Raft group on this node, in the spirit of seed 001's
+ * {@code ReplicatedLog}. Thread-safe: every call hands its work to the group's event loop and
+ * returns a future. Futures fail with {@link OstrakaException} ({@link ErrorCode}).
+ */
+public final class RaftGroup {
+    private final GroupRunner runner;
+    private final RaftNode node;
+
+    RaftGroup(GroupRunner runner, RaftNode node) {
+        this.runner = runner;
+        this.node = node;
+    }
+
+    public long groupId() {
+        return runner.groupId;
+    }
+
+    /** Replicates a command; completes with its index and result once applied here. */
+    public CompletableFuture<Applied> propose(byte[] command) {
+        CompletableFuture<Applied> f = new CompletableFuture<>();
+        runner.loop.execute(() -> runner.propose(command, f));
+        return f;
+    }
+
+    /**
+     * Runs {@code query} against the state machine once it is safe at {@code level} (and has
+     * applied at least {@code minIndex}), on the group's loop. The query must not block.
+     */
+    public <T> CompletableFuture<T> read(ReadLevel level, long minIndex, Function<StateMachine, T> query) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        runner.loop.execute(() -> runner.read(level, minIndex, query, f));
+        return f;
+    }
+
+    /** Completes with an applied index at which a read at {@code level} is safe. */
+    public CompletableFuture<Long> readBarrier(ReadLevel level) {
+        return read(level, 0, StateMachine::appliedIndex);
+    }
+
+    public boolean isLeader() {
+        Status s = runner.status();
+        return s != null && s.role() == Role.LEADER;
+    }
+
+    /** The known leader's id, 0 if none. */
+    public long leader() {
+        Status s = runner.status();
+        return s == null ? 0 : s.leader();
+    }
+
+    /** The core's status as of the end of the loop's last iteration. */
+    public Status status() {
+        return runner.status();
+    }
+
+    public long appliedIndex() {
+        return runner.status() == null ? 0 : runner.status().applied();
+    }
+
+    /** A member's addresses as learned from membership changes, or null. */
+    public MemberInfo member(long id) {
+        return runner.member(id);
+    }
+
+    public SortedMap<Long, MemberInfo> members() {
+        CompletableFuture<SortedMap<Long, MemberInfo>> f = new CompletableFuture<>();
+        runner.loop.execute(() -> f.complete(runner.members()));
+        return f.join();
+    }
+
+    /** Adds a voter (single-step change); completes with the index of the applied change. */
+    public CompletableFuture<Long> addMember(MemberInfo member) {
+        return changeMembership(ConfChange.addVoter(member.id()).withContext(MemberInfo.encodeAll(List.of(member))));
+    }
+
+    /** Adds a non-voting learner that replicates and can later be promoted. */
+    public CompletableFuture<Long> addLearner(MemberInfo member) {
+        return changeMembership(ConfChange.addLearner(member.id()).withContext(MemberInfo.encodeAll(List.of(member))));
+    }
+
+    /** Makes a learner a voter. */
+    public CompletableFuture<Long> promote(long id) {
+        return changeMembership(ConfChange.addVoter(id));
+    }
+
+    public CompletableFuture<Long> removeMember(long id) {
+        return changeMembership(ConfChange.remove(id));
+    }
+
+    /** Any change, including joint ones (several voters at once). */
+    public CompletableFuture<Long> changeMembership(ConfChange change) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        runner.loop.execute(() -> runner.proposeConfChange(change, f));
+        return f;
+    }
+
+    /** Asks the leader to hand leadership to {@code to}; completes when {@code to} leads or times out. */
+    public CompletableFuture<Void> transferLeadership(long to) {
+        runner.loop.execute(() -> runner.transferLeadership(to));
+        return node.awaitLeader(this, to);
+    }
+
+    /** Takes a snapshot at the next opportunity, regardless of the snapshot policy. */
+    public void triggerSnapshot() {
+        runner.loop.execute(runner::requestSnapshot);
+    }
+}

@@ -1,0 +1,236 @@
+package io.ostraka.node;
+
+import io.ostraka.raft.Message;
+import io.ostraka.raft.RaftConfig;
+import io.ostraka.raft.RaftCore;
+import io.ostraka.raft.RaftEvent;
+import io.ostraka.raft.LogStore;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A process's Raft runtime: it hosts one or many groups on a small fixed set of
+ * {@link EventLoop}s (a group always on the same loop, chosen by its id), moves their messages
+ * through a {@link Transport}, and tells {@link RaftListener}s what happens.
+ */
+public final class RaftNode implements AutoCloseable, Inbound {
+    private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
+
+    private final NodeOptions options;
+    private final Transport transport;
+    private final Clock clock;
+    private final EventLoop[] loops;
+    private final ConcurrentHashMap<Long, GroupRunner> groups = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<RaftListener> listeners = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timers;
+    private volatile boolean closed;
+
+    private RaftNode(NodeOptions options, Transport transport, Clock clock) {
+        this.options = options;
+        this.transport = transport;
+        this.clock = clock;
+        this.loops = new EventLoop[options.eventLoops()];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new EventLoop("ostraka-loop-" + options.nodeId() + "-" + i, clock, options.tick().toNanos());
+        }
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ostraka-timers-" + options.nodeId());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the loops and the transport. Open groups with {@link #openGroup}. */
+    public static RaftNode start(NodeOptions options, Transport transport, Clock clock) throws IOException {
+        RaftNode node = new RaftNode(options, transport, clock);
+        for (EventLoop loop : node.loops) {
+            loop.start();
+        }
+        transport.start(node);
+        return node;
+    }
+
+    /** Opens (bootstrapping it if new and given initial members) a group on this node. */
+    public RaftGroup openGroup(GroupSpec spec) throws IOException {
+        if (spec.storage().view().lastIndex() == 0 && spec.storage().view().hardState().isEmpty()
+                && spec.storage().view().snapshot().isEmpty() && !spec.initialMembers().isEmpty()) {
+            List<Long> voters = new ArrayList<>();
+            for (MemberInfo m : spec.initialMembers()) {
+                voters.add(m.id());
+            }
+            if (!voters.contains(options.nodeId())) {
+                throw new IllegalArgumentException("node " + options.nodeId() + " is not among the initial members " + voters);
+            }
+            RaftCore.bootstrap((LogStore) spec.storage().view(), voters, MemberInfo.encodeAll(spec.initialMembers()));
+        }
+        EventLoop loop = loops[(int) Math.floorMod(spec.groupId(), (long) loops.length)];
+        java.util.TreeMap<Long, MemberInfo> known = new java.util.TreeMap<>();
+        for (MemberInfo m : spec.initialMembers()) {
+            known.put(m.id(), m);
+        }
+        RaftCore.Factory factory = applied -> new RaftCore(raftConfig(spec.groupId(), applied), spec.storage().view(),
+                new SplittableRandom(spec.randomSeed()));
+        CompletableFuture<GroupRunner> created = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                GroupRunner runner = new GroupRunner(spec.groupId(), this, loop, factory, spec.storage(),
+                        spec.snapshots(), spec.stateMachine(), known);
+                loop.attach(runner);
+                groups.put(spec.groupId(), runner);
+                created.complete(runner);
+            } catch (IOException | RuntimeException e) {
+                created.completeExceptionally(e);
+            }
+        });
+        try {
+            return new RaftGroup(created.join(), this);
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    private RaftConfig raftConfig(long groupId, long appliedIndex) {
+        return RaftConfig.builder(options.nodeId(), groupId)
+                .electionTimeoutTicks(options.electionTicks())
+                .heartbeatTicks(options.heartbeatTicks())
+                .preVote(options.preVote())
+                .checkQuorum(options.checkQuorum())
+                .leaseReads(options.leaseReads())
+                .leaseDriftMarginTicks(options.leaseDriftTicks())
+                .maxUncommittedBytes(options.maxUncommittedBytes())
+                .appliedIndex(appliedIndex)
+                .build();
+    }
+
+    public RaftGroup group(long groupId) {
+        GroupRunner runner = groups.get(groupId);
+        return runner == null ? null : new RaftGroup(runner, this);
+    }
+
+    public void addListener(RaftListener listener) {
+        listeners.add(listener);
+    }
+
+    public NodeOptions options() {
+        return options;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    // ---------------------------------------------------------------- Inbound (transport threads)
+
+    @Override
+    public void receive(List<Message> messages) {
+        for (Message m : messages) {
+            GroupRunner runner = groups.get(m.groupId());
+            if (runner != null && m.to() == options.nodeId()) {
+                runner.loop.execute(() -> runner.step(m));
+            }
+        }
+    }
+
+    @Override
+    public void reportUnreachable(long groupId, long peerId) {
+        GroupRunner runner = groups.get(groupId);
+        if (runner != null) {
+            runner.loop.execute(() -> runner.reportUnreachable(peerId));
+        }
+    }
+
+    @Override
+    public void reportSnapshot(long groupId, long peerId, boolean delivered) {
+        GroupRunner runner = groups.get(groupId);
+        if (runner != null) {
+            runner.loop.execute(() -> runner.reportSnapshot(peerId, delivered));
+        }
+    }
+
+    // ---------------------------------------------------------------- services for groups
+
+    void learnMember(MemberInfo member) {
+        if (member.id() != options.nodeId() && member.peerAddress() != null) {
+            transport.setPeerAddress(member.id(), member.peerAddress());
+        }
+    }
+
+    void publish(long groupId, RaftEvent event) {
+        for (RaftListener l : listeners) {
+            l.onEvent(options.nodeId(), groupId, event);
+        }
+    }
+
+    void notifyApplied(long groupId, long index, byte[] command) {
+        for (RaftListener l : listeners) {
+            l.onApplied(groupId, index, command);
+        }
+    }
+
+    /** Completes when {@code group}'s leader is {@code target}; fails with TIMEOUT after the request timeout. */
+    CompletableFuture<Void> awaitLeader(RaftGroup group, long target) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        long deadline = clock.nanoTime() + options.requestTimeout().toNanos();
+        Runnable[] check = new Runnable[1];
+        check[0] = () -> {
+            if (group.leader() == target) {
+                f.complete(null);
+            } else if (closed) {
+                f.completeExceptionally(new OstrakaException(ErrorCode.STOPPED, "node is closing"));
+            } else if (clock.nanoTime() - deadline > 0) {
+                f.completeExceptionally(new OstrakaException(ErrorCode.TIMEOUT,
+                        "leadership did not move to node " + target + " within " + options.requestTimeout().toMillis() + " ms"));
+            } else {
+                timers.schedule(check[0], Math.max(1, options.tick().toMillis() / 4), TimeUnit.MILLISECONDS);
+            }
+        };
+        timers.execute(check[0]);
+        return f;
+    }
+
+    /** Stops the loops and the transport; pending requests fail with STOPPED. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        OstrakaException stopped = new OstrakaException(ErrorCode.STOPPED, "node " + options.nodeId() + " is shutting down");
+        List<CompletableFuture<Void>> drained = new ArrayList<>();
+        for (GroupRunner g : groups.values()) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            g.loop.execute(() -> {
+                g.failAll(stopped);
+                done.complete(null);
+            });
+            drained.add(done);
+        }
+        try {
+            CompletableFuture.allOf(drained.toArray(new CompletableFuture[0])).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("node {}: groups did not drain in time", options.nodeId(), e);
+        }
+        for (EventLoop loop : loops) {
+            loop.shutdown();
+        }
+        timers.shutdownNow();
+        transport.close();
+    }
+}
