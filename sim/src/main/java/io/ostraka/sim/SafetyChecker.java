@@ -83,12 +83,20 @@ final class SafetyChecker {
         if (durableOnQuorum(conf, e)) {
             return;
         }
-        MemoryLog log = node.disk.live();
-        for (Entry later : log.entries(Math.max(e.index(), log.firstIndex()), log.lastIndex() + 1, Long.MAX_VALUE)) {
-            if (later.type() == io.ostraka.raft.EntryType.CONF_CHANGE) {
-                conf = io.ostraka.raft.confchange.Changer.apply(conf, io.ostraka.raft.confchange.ConfChange.decode(later.data()));
-                if (durableOnQuorum(conf, e)) {
-                    return;
+        // The committing configuration may be in an entry the applying node has not received
+        // yet (the leader commits under it on append): look in every node's log.
+        for (SimNode other : sim.nodes.values()) {
+            MemoryLog log = other.disk.live();
+            if (e.index() > log.lastIndex() || e.index() < log.firstIndex() || log.term(e.index()) != e.term()) {
+                continue;
+            }
+            ConfState folded = node.appliedConf();
+            for (Entry later : log.entries(e.index(), log.lastIndex() + 1, Long.MAX_VALUE)) {
+                if (later.type() == io.ostraka.raft.EntryType.CONF_CHANGE) {
+                    folded = io.ostraka.raft.confchange.Changer.apply(folded, io.ostraka.raft.confchange.ConfChange.decode(later.data()));
+                    if (durableOnQuorum(folded, e)) {
+                        return;
+                    }
                 }
             }
         }
