@@ -33,7 +33,7 @@ public final class CheckHistory {
   }
 
   /** Runs the command; returns its exit status instead of exiting (for tests). */
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length != 1 && !(args.length == 4 && args[1].equals("--export"))) {
       err.println(USAGE);
       return BAD_INPUT;

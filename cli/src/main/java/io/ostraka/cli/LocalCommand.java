@@ -1,0 +1,183 @@
+package io.ostraka.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ostraka local}: a cluster of real {@code ostraka server} processes on loopback. Waits
+ * for a leader, prints the endpoints and a ready line, streams every node's log prefixed with
+ * its id, and on Ctrl-C (or SIGTERM) stops the nodes gracefully.
+ */
+@Command(name = "local", description = "Run a local cluster of real server processes on loopback.")
+final class LocalCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "3", description = "number of nodes (1, 3, 5, ...; default ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--data", defaultValue = "./data/local", description = "data directory root (default ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--resp-port", defaultValue = "6379", description = "RESP port of node 1; node i uses this + i - 1")
+    int respPort;
+
+    @Option(names = "--peer-port", defaultValue = "7379", description = "peer port of node 1")
+    int peerPort;
+
+    @Option(names = "--grpc-port", defaultValue = "5379", description = "client gRPC port of node 1")
+    int grpcPort;
+
+    @Option(names = "--http-port", defaultValue = "8379", description = "HTTP admin port of node 1")
+    int httpPort;
+
+    @Option(names = "--storage", defaultValue = "rocksdb", description = "rocksdb or memory")
+    String storage;
+
+    @Option(names = "--profile", defaultValue = "default", description = "timing profile: default, low-latency, wan")
+    String profile;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        if (nodes < 1 || nodes > 9) {
+            System.err.println("ostraka local: --nodes must be between 1 and 9, got " + nodes);
+            return 2;
+        }
+        StringBuilder members = new StringBuilder();
+        for (int i = 1; i <= nodes; i++) {
+            members.append(i == 1 ? "" : ",").append(i).append("=127.0.0.1:").append(peerPort + i - 1);
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopAll();
+            stop.countDown();
+        }, "ostraka-local-stop"));
+        for (int i = 1; i <= nodes; i++) {
+            processes.add(startNode(i, members.toString()));
+        }
+        if (!awaitLeader(Duration.ofSeconds(60))) {
+            System.err.println("ostraka local: no leader within 60 s; stopping");
+            stopAll();
+            return 1;
+        }
+        printEndpoints();
+        System.out.println("cluster is ready: " + nodes + " node" + (nodes == 1 ? "" : "s")
+                + " (redis-cli -p " + respPort + ", Ctrl-C to stop)");
+        System.out.flush();
+        for (Process p : processes) {
+            p.onExit().thenRun(() -> {
+                if (stop.getCount() > 0) {
+                    System.err.println("ostraka local: node process " + p.pid() + " exited with " + p.exitValue());
+                }
+            });
+        }
+        stop.await();
+        return 0;
+    }
+
+    private Process startNode(int id, String members) throws IOException {
+        Path dir = data.resolve("node-" + id);
+        Files.createDirectories(dir);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
+                "--node-id", Integer.toString(id),
+                "--data-dir", dir.toString(),
+                "--storage", storage,
+                "--profile", profile,
+                "--resp-listen", "127.0.0.1:" + (respPort + id - 1),
+                "--peer-listen", "127.0.0.1:" + (peerPort + id - 1),
+                "--grpc-listen", "127.0.0.1:" + (grpcPort + id - 1),
+                "--http-listen", "127.0.0.1:" + (httpPort + id - 1),
+                "--initial-members", members));
+        if (nodes < 3 || nodes % 2 == 0) {
+            command.add("--dev");
+        }
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        Process p = pb.start();
+        Thread pump = new Thread(() -> prefixLines("node-" + id, p), "ostraka-local-log-" + id);
+        pump.setDaemon(true);
+        pump.start();
+        return p;
+    }
+
+    private static void prefixLines(String prefix, Process p) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                synchronized (System.out) {
+                    System.out.println("[" + prefix + "] " + line);
+                }
+            }
+        } catch (IOException ignored) {
+            // the process ended
+        }
+    }
+
+    private boolean awaitLeader(Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (int i = 1; i <= nodes; i++) {
+                try {
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (httpPort + i - 1) + "/status"))
+                            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.body().contains("\"role\":\"leader\"")) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // not up yet
+                }
+            }
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    System.err.println("ostraka local: a node exited during startup with status " + p.exitValue());
+                    return false;
+                }
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        return false;
+    }
+
+    private void printEndpoints() {
+        System.out.println();
+        System.out.printf("%-6s %-18s %-18s %-18s %-18s%n", "node", "resp", "grpc", "peer", "http");
+        for (int i = 1; i <= nodes; i++) {
+            System.out.printf("%-6d %-18s %-18s %-18s %-18s%n", i, "127.0.0.1:" + (respPort + i - 1),
+                    "127.0.0.1:" + (grpcPort + i - 1), "127.0.0.1:" + (peerPort + i - 1), "http://127.0.0.1:" + (httpPort + i - 1));
+        }
+        System.out.println();
+    }
+
+    private void stopAll() {
+        for (Process p : processes) {
+            p.destroy(); // SIGTERM: each node hands leadership over and exits
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

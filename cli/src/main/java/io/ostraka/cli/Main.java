@@ -1,0 +1,32 @@
+package io.ostraka.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ostraka} command. */
+@Command(name = "ostraka", mixinStandardHelpOptions = true, version = "ostraka 0.1.0",
+        description = "Ostraka: a Raft consensus library and a replicated key-value store.",
+        subcommands = {
+            ServerCommand.class,
+            LocalCommand.class,
+            SimCommand.class,
+            CheckHistoryCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    static int execute(String... args) {
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+}

@@ -1,0 +1,62 @@
+package io.ostraka.cli;
+
+import io.ostraka.server.OstrakaServer;
+import io.ostraka.server.ServerConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code ostraka server}: runs one node until SIGTERM / Ctrl-C, then shuts down gracefully
+ * (a leader hands leadership over first) and exits 0. Configuration errors print one line
+ * naming the setting and exit 2.
+ */
+@Command(name = "server", description = "Run an ostraka server node.",
+        footer = {"", "Settings (flag / environment variable; a YAML file with --config uses the lower-case names):"})
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "YAML configuration file")
+    Path configFile;
+
+    @Option(names = "--print-config", description = "print the effective configuration with the source of each value and exit")
+    boolean printConfig;
+
+    @Unmatched
+    List<String> settings = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config;
+        try {
+            Map<String, String> yaml = configFile == null ? Map.of() : YamlConfig.read(configFile);
+            config = ServerConfig.load(yaml, System.getenv(), settings);
+        } catch (ServerConfig.ConfigException e) {
+            System.err.println("ostraka server: " + e.getMessage());
+            return 2;
+        }
+        if (printConfig) {
+            System.out.print(config.describe());
+            return 0;
+        }
+        OstrakaServer server;
+        try {
+            server = OstrakaServer.start(config);
+        } catch (ServerConfig.ConfigException e) {
+            System.err.println("ostraka server: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "ostraka-shutdown"));
+        System.out.println("ostraka node " + config.nodeId + " ready: resp=" + server.respPort() + " peer=" + server.peerPort()
+                + " http=" + server.httpPort());
+        stopped.await();
+        return 0;
+    }
+}

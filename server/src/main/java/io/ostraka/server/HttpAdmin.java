@@ -1,0 +1,117 @@
+package io.ostraka.server;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.ostraka.node.RaftGroup;
+import io.ostraka.raft.Role;
+import io.ostraka.raft.Status;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP admin endpoint (default port 8379): {@code /health} (the process is alive),
+ * {@code /ready} (a leader is known and this node has applied what it knows committed),
+ * {@code /status} (JSON). Extra routes (metrics, events) are added by the server.
+ */
+public final class HttpAdmin implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final RaftGroup group;
+    private final Supplier<Map<String, String>> info;
+
+    public HttpAdmin(String host, int port, RaftGroup group, Supplier<Map<String, String>> info) throws IOException {
+        this.group = group;
+        this.info = info;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        this.executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "ostraka-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/health", ex -> reply(ex, 200, "text/plain", "ok\n"));
+        server.createContext("/ready", this::ready);
+        server.createContext("/status", ex -> reply(ex, 200, "application/json", json(info.get())));
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Adds a route; the handler writes the whole response. */
+    public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
+    private void ready(HttpExchange ex) throws IOException {
+        Status s = group.status();
+        boolean leaderKnown = s != null && s.leader() != 0;
+        boolean caughtUp = s != null && s.applied() >= s.committed();
+        if (leaderKnown && caughtUp) {
+            reply(ex, 200, "text/plain", "ready: " + (s.role() == Role.LEADER ? "leader" : "following " + s.leader())
+                    + ", applied " + s.applied() + "\n");
+        } else {
+            reply(ex, 503, "text/plain", s == null ? "not ready: starting\n"
+                    : !leaderKnown ? "not ready: no leader known\n"
+                    : "not ready: applied " + s.applied() + " of committed " + s.committed() + "\n");
+        }
+    }
+
+    public static void reply(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** A flat JSON object of strings (numbers stay strings: the values are already formatted). */
+    public static String json(Map<String, String> fields) {
+        StringBuilder s = new StringBuilder("{");
+        boolean first = true;
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            if (!first) {
+                s.append(',');
+            }
+            first = false;
+            s.append('"').append(escape(e.getKey())).append("\":\"").append(escape(e.getValue())).append('"');
+        }
+        return s.append("}\n").toString();
+    }
+
+    static String escape(String v) {
+        StringBuilder s = new StringBuilder();
+        for (char c : v.toCharArray()) {
+            switch (c) {
+                case '"' -> s.append("\\\"");
+                case '\\' -> s.append("\\\\");
+                case '\n' -> s.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        s.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        s.append(c);
+                    }
+                }
+            }
+        }
+        return s.toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,237 @@
+package io.ostraka.server;
+
+import io.ostraka.kv.KvConfig;
+import io.ostraka.kv.KvStateMachine;
+import io.ostraka.log.LogEngine;
+import io.ostraka.log.LogEngineConfig;
+import io.ostraka.node.Clock;
+import io.ostraka.node.GroupSpec;
+import io.ostraka.node.MemberInfo;
+import io.ostraka.node.NodeOptions;
+import io.ostraka.node.RaftGroup;
+import io.ostraka.node.RaftNode;
+import io.ostraka.raft.Role;
+import io.ostraka.raft.Status;
+import io.ostraka.server.resp.RespServer;
+import io.ostraka.server.resp.RespServerConfig;
+import io.ostraka.transport.GrpcTransport;
+import io.ostraka.transport.TransportConfig;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code ostraka server} process: the log engine, the KV state machine, the peer transport,
+ * the Raft runtime with the KV group, and the client endpoints (RESP, HTTP admin). Start with
+ * {@link #start}; {@link #close} shuts down gracefully — a leader first hands leadership to
+ * the most up-to-date follower, so the cluster does not wait an election timeout.
+ */
+public final class OstrakaServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OstrakaServer.class);
+    static final long KV_GROUP = 1;
+    static final String CLUSTER_ID = "ostraka";
+
+    private final ServerConfig config;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private FileChannel lockChannel;
+    private LogEngine engine;
+    private KvStateMachine stateMachine;
+    private GrpcTransport transport;
+    private RaftNode node;
+    private RaftGroup group;
+    private RaftKvService kv;
+    private RespServer resp;
+    private HttpAdmin http;
+    private ScheduledExecutorService scheduler;
+    private volatile boolean closed;
+
+    private OstrakaServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    public static OstrakaServer start(ServerConfig config) throws IOException {
+        OstrakaServer server = new OstrakaServer(config);
+        try {
+            server.boot();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void boot() throws IOException {
+        lockDataDir();
+        engine = LogEngine.open(LogEngineConfig.defaults(config.dataDir.resolve("raft"))
+                .withSegmentBytesMax(config.segmentBytes)
+                .withTrailingEntries(config.trailingEntries));
+        stateMachine = KvStateMachine.inMemory(KvConfig.DEFAULT);
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ostraka-server-timers");
+            t.setDaemon(true);
+            return t;
+        });
+
+        transport = new GrpcTransport(TransportConfig.builder(config.nodeId, CLUSTER_ID)
+                .bindHost(config.peerListen.host())
+                .port(config.peerListen.port())
+                .snapshotRoot(engine.snapshots())
+                .build());
+        Duration tick = config.heartbeat;
+        int electionTicks = (int) Math.max(2, config.election.toMillis() / tick.toMillis());
+        int driftTicks = (int) Math.max(1, Math.min(electionTicks - 1, Math.ceil((double) config.leaseDrift.toMillis() / tick.toMillis())));
+        NodeOptions options = NodeOptions.defaults(config.nodeId)
+                .withTiming(tick, electionTicks, 1)
+                .withLeaseReads(config.leaseReads, driftTicks)
+                .withSnapshots(config.snapshotEntries, config.trailingEntries)
+                .withRequestTimeout(config.requestTimeout)
+                .withEventLoops(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+        node = RaftNode.start(options, transport, Clock.SYSTEM);
+
+        List<MemberInfo> initial = new ArrayList<>();
+        for (ServerConfig.Member m : config.initialMembers) {
+            initial.add(MemberInfo.ofPeer(m.id(), m.peer().toString()));
+        }
+        group = node.openGroup(new GroupSpec(KV_GROUP, stateMachine, io.ostraka.node.RaftStorage.durable(engine.group(KV_GROUP)),
+                engine.snapshots(), initial, new SecureRandom().nextLong()));
+
+        MemberInfo self = new MemberInfo(config.nodeId, Map.of(
+                "peer", config.advertiseHost + ":" + transport.port(),
+                "resp", config.advertiseHost + ":" + config.respListen.port(),
+                "http", config.advertiseHost + ":" + config.httpListen.port()));
+        kv = new RaftKvService(config.nodeId, group, transport, scheduler, Clock.SYSTEM, config.requestTimeout, tick, self);
+        transport.setForwardHandler(kv);
+
+        resp = new RespServer(kv, sessionIds(config.nodeId), RespServerConfig.defaults()
+                .withBindHost(config.respListen.host()).withPort(config.respListen.port())
+                .withDefaultConsistency(config.readConsistency).withMaxBulkBytes(config.maxValueBytes));
+        resp.start();
+        http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, kv::info);
+        http.start();
+        log.info("node {} started: resp {} peer {} http {} data {}", config.nodeId, resp.port(), transport.port(), http.port(), config.dataDir);
+    }
+
+    /** Session ids unique across the cluster and across restarts: node id, a random epoch, a counter. */
+    static java.util.function.LongSupplier sessionIds(long nodeId) {
+        long epoch = new SecureRandom().nextInt(1 << 23);
+        AtomicLong counter = new AtomicLong();
+        return () -> ((nodeId & 0xFFFF) << 47) | (epoch << 24) | (counter.incrementAndGet() & 0xFFFFFF);
+    }
+
+    private void lockDataDir() throws IOException {
+        java.nio.file.Files.createDirectories(config.dataDir);
+        lockChannel = FileChannel.open(config.dataDir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            lockChannel.close();
+            lockChannel = null;
+            throw new ServerConfig.ConfigException(ServerConfig.Setting.DATA_DIR, config.dataDir.toString(),
+                    "is used by another running node (its LOCK file is held)");
+        }
+    }
+
+    public RaftGroup group() {
+        return group;
+    }
+
+    public KvService kv() {
+        return kv;
+    }
+
+    public int respPort() {
+        return resp.port();
+    }
+
+    public int peerPort() {
+        return transport.port();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful shutdown: stop taking client requests, hand leadership over if we lead (waiting
+     * up to an election timeout), then stop the runtime and storage.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (resp != null) {
+            resp.close();
+        }
+        if (group != null && group.isLeader()) {
+            transferLeadershipBeforeExit();
+        }
+        closeQuietly(http);
+        closeQuietly(node);
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        closeQuietly(engine);
+        closeQuietly(stateMachine instanceof AutoCloseable c ? c : null);
+        if (lockChannel != null) {
+            closeQuietly(lockChannel);
+        }
+    }
+
+    private void transferLeadershipBeforeExit() {
+        Status s = group.status();
+        long best = 0;
+        long bestMatch = -1;
+        for (Map.Entry<Long, Status.PeerProgress> e : s.peers().entrySet()) {
+            if (e.getKey() != config.nodeId && !e.getValue().learner() && e.getValue().match() > bestMatch) {
+                best = e.getKey();
+                bestMatch = e.getValue().match();
+            }
+        }
+        if (best == 0) {
+            return;
+        }
+        try {
+            group.transferLeadership(best).get(config.election.toMillis() * 2, TimeUnit.MILLISECONDS);
+            log.info("node {}: handed leadership to node {} before shutting down", config.nodeId, best);
+        } catch (Exception e) {
+            log.warn("node {}: leadership transfer to {} before shutdown did not complete: {}", config.nodeId, best, e.toString());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("error while closing {}", c, e);
+        }
+    }
+
+    boolean isLeader() {
+        return group != null && group.status() != null && group.status().role() == Role.LEADER;
+    }
+}

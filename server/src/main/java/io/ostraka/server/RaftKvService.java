@@ -1,0 +1,210 @@
+package io.ostraka.server;
+
+import io.ostraka.kv.KvCommand;
+import io.ostraka.kv.KvOp;
+import io.ostraka.kv.KvResult;
+import io.ostraka.kv.KvStateMachine;
+import io.ostraka.kv.ReadConsistency;
+import io.ostraka.node.Clock;
+import io.ostraka.node.ErrorCode;
+import io.ostraka.node.MemberInfo;
+import io.ostraka.node.OstrakaException;
+import io.ostraka.node.RaftGroup;
+import io.ostraka.node.ReadLevel;
+import io.ostraka.node.Transport;
+import io.ostraka.raft.Status;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@link KvService} over a Raft group: any node accepts any request.
+ *
+ * <ul>
+ *   <li>Writes on the leader are proposed; on a follower they are forwarded to the leader over
+ *       the peer transport. A write is retried — at the new leader, until the request deadline —
+ *       only when it certainly did not happen (refused with NOT_LEADER, or never delivered), or
+ *       when it carries a client session, which makes a retry exactly-once.</li>
+ *   <li>Reads are served by this node at the requested consistency: linearizable and follower
+ *       reads through ReadIndex (a follower asks the leader for the index), lease reads on the
+ *       leader's lease (elsewhere as linearizable), stale reads locally but never behind the
+ *       caller's minimum index.</li>
+ * </ul>
+ */
+public final class RaftKvService implements KvService, Transport.ForwardHandler {
+    private static final byte FORWARD_WRITE = 1;
+    private static final byte FORWARD_DESCRIBE = 2;
+
+    private final long nodeId;
+    private final RaftGroup group;
+    private final Transport transport;
+    private final ScheduledExecutorService scheduler;
+    private final Clock clock;
+    private final long timeoutNanos;
+    private final long backoffMillis;
+    private final MemberInfo self;
+
+    public RaftKvService(long nodeId, RaftGroup group, Transport transport, ScheduledExecutorService scheduler,
+                         Clock clock, Duration requestTimeout, Duration tick, MemberInfo self) {
+        this.nodeId = nodeId;
+        this.group = group;
+        this.transport = transport;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.timeoutNanos = requestTimeout.toNanos();
+        this.backoffMillis = Math.max(1, tick.toMillis());
+        this.self = self;
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public CompletableFuture<Result> write(KvCommand command) {
+        return attempt(() -> writeOnce(command), command.sessionId() != 0, clock.nanoTime() + timeoutNanos);
+    }
+
+    private CompletableFuture<Result> writeOnce(KvCommand command) {
+        if (group.isLeader()) {
+            return group.propose(command.encode()).thenApply(a -> new Result(KvResult.decode(a.result()), a.index()));
+        }
+        long leader = group.leader();
+        if (leader == 0) {
+            return CompletableFuture.failedFuture(new OstrakaException(ErrorCode.NOT_LEADER, "no leader is known yet"));
+        }
+        byte[] request = ByteBuffer.allocate(1 + command.encode().length).put(FORWARD_WRITE).put(command.encode()).array();
+        return transport.forward(leader, request).thenApply(RaftKvService::decodeResult);
+    }
+
+    /** Serves a write another node forwarded: only the leader proposes; nobody forwards twice. */
+    @Override
+    public CompletableFuture<byte[]> handle(byte[] request) {
+        if (request.length == 0) {
+            return CompletableFuture.failedFuture(new OstrakaException(ErrorCode.INVALID_REQUEST, "empty forwarded request"));
+        }
+        if (request[0] == FORWARD_DESCRIBE) {
+            return CompletableFuture.completedFuture(MemberInfo.encodeAll(java.util.List.of(self)));
+        }
+        if (request[0] != FORWARD_WRITE) {
+            return CompletableFuture.failedFuture(new OstrakaException(ErrorCode.INVALID_REQUEST, "unknown forwarded request type " + request[0]));
+        }
+        if (!group.isLeader()) {
+            return CompletableFuture.failedFuture(notLeader());
+        }
+        KvCommand.Decoded decoded = KvCommand.decode(Arrays.copyOfRange(request, 1, request.length));
+        if (decoded.command() == null) {
+            return CompletableFuture.failedFuture(new OstrakaException(ErrorCode.INVALID_REQUEST, decoded.error()));
+        }
+        return group.propose(decoded.command().encode()).thenApply(a -> encodeResult(KvResult.decode(a.result()), a.index()));
+    }
+
+    private static byte[] encodeResult(KvResult result, long index) {
+        byte[] r = result.encode();
+        return ByteBuffer.allocate(8 + r.length).putLong(index).put(r).array();
+    }
+
+    private static Result decodeResult(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        long index = in.getLong();
+        byte[] r = new byte[in.remaining()];
+        in.get(r);
+        return new Result(KvResult.decode(r), index);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public CompletableFuture<Result> read(KvOp op, ReadConsistency consistency, long minIndex) {
+        ReadLevel level = switch (consistency) {
+            case LINEARIZABLE -> ReadLevel.LINEARIZABLE;
+            case LEASE -> group.isLeader() ? ReadLevel.LEASE : ReadLevel.LINEARIZABLE;
+            case FOLLOWER -> ReadLevel.FOLLOWER;
+            case STALE -> ReadLevel.STALE;
+        };
+        return attempt(() -> group.read(level, minIndex,
+                sm -> new Result(((KvStateMachine) sm).query(op), sm.appliedIndex())), true, clock.nanoTime() + timeoutNanos);
+    }
+
+    // ---------------------------------------------------------------- retries
+
+    /**
+     * Runs {@code once} until it succeeds, fails for good, or the deadline passes. NOT_LEADER and
+     * NO_QUORUM are retried (the request did not happen); TIMEOUT only when {@code idempotent}.
+     */
+    private CompletableFuture<Result> attempt(Supplier<CompletableFuture<Result>> once, boolean idempotent, long deadline) {
+        CompletableFuture<Result> out = new CompletableFuture<>();
+        run(once, idempotent, deadline, out, 0);
+        return out;
+    }
+
+    private void run(Supplier<CompletableFuture<Result>> once, boolean idempotent, long deadline,
+                     CompletableFuture<Result> out, int attempt) {
+        CompletableFuture<Result> f;
+        try {
+            f = once.get();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((result, error) -> {
+            if (error == null) {
+                out.complete(result);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            OstrakaException e = cause instanceof OstrakaException oe ? oe
+                    : new OstrakaException(ErrorCode.NO_QUORUM, String.valueOf(cause));
+            boolean retryable = e.code() == ErrorCode.NOT_LEADER || e.code() == ErrorCode.NO_QUORUM
+                    || (idempotent && e.code() == ErrorCode.TIMEOUT);
+            long delay = Math.min(backoffMillis * (1L << Math.min(attempt, 4)), 500);
+            if (!retryable || clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) - deadline > 0) {
+                out.completeExceptionally(e.code() == ErrorCode.NOT_LEADER && group.leader() == 0
+                        ? new OstrakaException(ErrorCode.NO_QUORUM, "no leader could be reached: " + e.getMessage()) : e);
+                return;
+            }
+            scheduler.schedule(() -> run(once, idempotent, deadline, out, attempt + 1), delay, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private OstrakaException notLeader() {
+        long leader = group.leader();
+        MemberInfo info = leader == 0 ? null : group.member(leader);
+        return OstrakaException.notLeader(leader, info == null ? null : info.addresses().get("resp"));
+    }
+
+    // ---------------------------------------------------------------- info
+
+    @Override
+    public Map<String, String> info() {
+        Status s = group.status();
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("node_id", Long.toString(nodeId));
+        out.put("group_id", Long.toString(group.groupId()));
+        if (s == null) {
+            out.put("role", "starting");
+            return out;
+        }
+        out.put("role", s.role().name().toLowerCase(java.util.Locale.ROOT));
+        out.put("term", Long.toString(s.term()));
+        out.put("leader_id", Long.toString(s.leader()));
+        MemberInfo leader = s.leader() == 0 ? null : group.member(s.leader());
+        if (leader != null) {
+            leader.addresses().forEach((role, address) -> out.put("leader_" + role, address));
+        }
+        out.put("commit_index", Long.toString(s.committed()));
+        out.put("applied_index", Long.toString(s.applied()));
+        out.put("first_index", Long.toString(s.firstIndex()));
+        out.put("last_index", Long.toString(s.lastIndex()));
+        out.put("voters", s.conf().voters().toString());
+        out.put("learners", s.conf().learners().toString());
+        out.put("joint", Boolean.toString(s.conf().isJoint()));
+        s.peers().forEach((id, p) -> out.put("peer_" + id, "match=" + p.match() + " next=" + p.next() + " state="
+                + p.state() + (p.learner() ? " learner" : "") + " lag=" + Math.max(0, s.lastIndex() - p.match())));
+        return out;
+    }
+}
