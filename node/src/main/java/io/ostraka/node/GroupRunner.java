@@ -217,7 +217,12 @@ final class GroupRunner {
         if (r instanceof ProposeResult.Accepted a) {
             long index = a.firstIndex();
             for (Proposal p : batch) {
-                proposals.put(index++, p.withTerm(a.term()));
+                Proposal replaced = proposals.put(index++, p.withTerm(a.term()));
+                if (replaced != null) {
+                    // We lost leadership and won it back: our older entry at this index was
+                    // truncated, so it was never committed and never will be.
+                    replaced.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+                }
             }
         } else {
             OstrakaException error = rejection((ProposeResult.Rejected) r);

@@ -17,6 +17,8 @@ import java.util.SplittableRandom;
  * @param duplicateRate         probability a peer message is delivered twice
  * @param latencyMinMicros      fixed part of one-way latency
  * @param latencyMeanMicros     mean of the exponential part (reordering comes from it)
+ * @param slowRate              probability a peer message is held back for up to two election
+ *                              timeouts, so it arrives terms later (stale votes and appends)
  * @param fsyncMicros           mean fsync latency
  * @param faultGapMicros        mean time between injected faults
  * @param safetyMicros          length of the faulty phase
@@ -38,6 +40,7 @@ public record SimConfig(
         double duplicateRate,
         long latencyMinMicros,
         long latencyMeanMicros,
+        double slowRate,
         long fsyncMicros,
         double tornWriteRate,
         int clients,
@@ -88,6 +91,7 @@ public record SimConfig(
                 faults ? r.nextDouble() * 0.05 : 0,
                 100 + r.nextInt(400),
                 r.nextInt(3) == 0 ? 5_000 : 300 + r.nextInt(1_500),
+                faults && r.nextBoolean() ? r.nextDouble() * 0.05 : 0,
                 20 + r.nextInt(500),
                 faults ? 0.5 : 0,
                 2 + r.nextInt(6),
@@ -110,7 +114,7 @@ public record SimConfig(
         return "seed=" + seed + " nodes=" + nodes + " election=" + electionTicks + "x" + tickMicros / 1000 + "ms"
                 + " heartbeat=" + heartbeatTicks + " preVote=" + preVote + " checkQuorum=" + checkQuorum
                 + " lease=" + leaseReads + "(margin " + leaseMarginTicks + ")"
-                + String.format(java.util.Locale.ROOT, " skew=%.2f loss=%.3f dup=%.3f", maxClockSkew, lossRate, duplicateRate)
+                + String.format(java.util.Locale.ROOT, " skew=%.2f loss=%.3f dup=%.3f slow=%.3f", maxClockSkew, lossRate, duplicateRate, slowRate)
                 + " latency=" + latencyMinMicros + "+" + latencyMeanMicros + "us fsync=" + fsyncMicros + "us"
                 + " clients=" + clients + " keys=" + keys + " faults[crash=" + crashes + " pause=" + pauses
                 + " partition=" + partitions + " membership=" + membership + " transfer=" + transfers + "]"

@@ -20,12 +20,14 @@ final class SimNetwork {
     private final Set<String> cut = new TreeSet<>();
     private double lossRate;
     private double duplicateRate;
+    private double slowRate;
 
     SimNetwork(Simulation sim, SplittableRandom random) {
         this.sim = sim;
         this.random = random;
         this.lossRate = sim.config.lossRate();
         this.duplicateRate = sim.config.duplicateRate();
+        this.slowRate = sim.config.slowRate();
     }
 
     long latency() {
@@ -41,7 +43,11 @@ final class SimNetwork {
         }
         int copies = random.nextDouble() < duplicateRate ? 2 : 1;
         for (int i = 0; i < copies; i++) {
-            sim.scheduler.after(latency(), "deliver " + m, () -> deliver(m, snapshotBytes));
+            long delay = latency();
+            if (random.nextDouble() < slowRate) {
+                delay += (long) (random.nextDouble() * 2 * sim.config.tickMicros() * sim.config.electionTicks());
+            }
+            sim.scheduler.after(delay, "deliver " + m, () -> deliver(m, snapshotBytes));
         }
     }
 
@@ -84,9 +90,10 @@ final class SimNetwork {
         cut.clear();
     }
 
-    void setFaultRates(double loss, double duplicate) {
+    void setFaultRates(double loss, double duplicate, double slow) {
         lossRate = loss;
         duplicateRate = duplicate;
+        slowRate = slow;
     }
 
     @Override

@@ -270,8 +270,11 @@ final class SimNode {
         }
         ProposeResult r = core.propose(request.write().encode());
         if (r instanceof ProposeResult.Accepted a) {
-            PendingWrite previous = proposals.put(a.lastIndex(), new PendingWrite(a.term(), client, request));
-            sim.check(previous == null, "proposal bookkeeping", "two proposals at index " + a.lastIndex());
+            PendingWrite replaced = proposals.put(a.lastIndex(), new PendingWrite(a.term(), client, request));
+            if (replaced != null) {
+                // Leadership lost and regained: our older entry here was truncated, never committed.
+                sim.reply(replaced.client(), ClientResponse.dropped(replaced.request().attempt()));
+            }
         } else {
             ProposeResult.Rejected rejected = (ProposeResult.Rejected) r;
             sim.reply(client, ClientResponse.notLeader(request.attempt(), rejected.leaderHint()));

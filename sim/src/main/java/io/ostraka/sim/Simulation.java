@@ -128,7 +128,7 @@ public final class Simulation {
     private void healEverything() {
         scheduler.note("heal: network, crashed and paused nodes");
         network.heal();
-        network.setFaultRates(0, 0);
+        network.setFaultRates(0, 0, 0);
         for (SimNode n : nodes.values()) {
             if (!n.isUp()) {
                 n.start();
