@@ -76,6 +76,16 @@ public final class RespDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /** Bytes buffered but not yet decoded (at most one bulk and its header, or one inline line). */
+    int bufferedBytes() {
+        return actualReadableBytes();
+    }
+
+    /** Bytes held in arguments of the command being decoded. */
+    long argumentBytes() {
+        return argsBytes;
+    }
+
     private void fail(ByteBuf in, List<Object> out, String message) {
         failed = true;
         args = null;
