@@ -1,6 +1,7 @@
 package io.ostraka.server.resp;
 
 import io.ostraka.kv.KvCommand;
+import io.ostraka.kv.KvConfig;
 import io.ostraka.kv.KvOp;
 import io.ostraka.kv.KvResult;
 import io.ostraka.kv.KvStateMachine;
@@ -22,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * {@link OstrakaException}, or hold completions and release them later in any order.
  */
 final class LocalKvService implements KvService {
-    private final KvStateMachine kv = KvStateMachine.inMemory();
+    private final KvStateMachine kv;
     private final List<KvCommand> writes = new ArrayList<>();
     private final List<Long> readMinIndexes = new ArrayList<>();
     private final List<ReadConsistency> readConsistencies = new ArrayList<>();
@@ -30,6 +31,14 @@ final class LocalKvService implements KvService {
     private long index;
     private OstrakaException nextFailure;
     private boolean holding;
+
+    LocalKvService() {
+        this(KvConfig.DEFAULT);
+    }
+
+    LocalKvService(KvConfig config) {
+        this.kv = KvStateMachine.inMemory(config);
+    }
 
     @Override
     public synchronized CompletableFuture<Result> write(KvCommand command) {

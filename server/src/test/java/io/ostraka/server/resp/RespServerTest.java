@@ -1,6 +1,7 @@
 package io.ostraka.server.resp;
 
 import io.ostraka.kv.KvCommand;
+import io.ostraka.kv.KvConfig;
 import io.ostraka.kv.ReadConsistency;
 import io.ostraka.node.ErrorCode;
 import io.ostraka.node.OstrakaException;
@@ -501,8 +502,63 @@ class RespServerTest {
     void closeStopsEverything() throws Exception {
         TinyRespClient c = connect();
         assertThat(c.call("PING")).isEqualTo("PONG");
+        assertThat(respThreads()).isPositive();
         server.close();
         assertThat(c.closedByServer()).isTrue();
+        assertThat(respThreads()).as("event loop threads stopped").isZero();
         server.close(); // idempotent
+    }
+
+    private static long respThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("ostraka-resp")).count();
+    }
+
+    @Test
+    void aSlowReaderPausesItsConnectionAndLosesNothing() throws Exception {
+        RespServer small = startServer(baseConfig().withWriteBufferHighBytes(16 * 1024));
+        TinyRespClient c = connect(small);
+        String value = "v".repeat(100 * 1024);
+        c.call("SET", "big", value);
+        ByteArrayOutputStream pipeline = new ByteArrayOutputStream();
+        int n = 300; // 30 MB of replies: far more than socket buffers hold
+        for (int i = 0; i < n; i++) {
+            pipeline.writeBytes(TinyRespClient.encode("GET", "big"));
+        }
+        c.sendRaw(pipeline.toByteArray());
+        for (int i = 0; i < n; i++) {
+            assertThat(c.read()).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void clientVanishingMidCommandLeavesTheServerHealthy() throws Exception {
+        TinyRespClient c = connect();
+        c.sendRaw("*2\r\n$4\r\nECHO\r\n$100\r\nabc".getBytes(StandardCharsets.US_ASCII));
+        c.close();
+        await("the connection to close", () -> server.connectionCount() == 0);
+        assertThat(connect().call("PING")).isEqualTo("PONG");
+    }
+
+    @Test
+    void anExpiredSessionIsReplacedAndTheWriteAppliedOnce() throws Exception {
+        LocalKvService forgetful = new LocalKvService(new KvConfig(2, 100));
+        RespServer s = new RespServer(forgetful, sessionIds::incrementAndGet, baseConfig());
+        servers.add(s);
+        s.start();
+        TinyRespClient a = connect(s);
+        TinyRespClient b = connect(s);
+        assertThat(a.call("INCR", "n")).isEqualTo(1L);
+        for (int i = 0; i < 3; i++) {
+            b.call("SET", "other", "x"); // a's session idles past 2 indexes and expires
+        }
+        assertThat(a.call("INCR", "n")).isEqualTo(2L);
+        List<KvCommand> writes = forgetful.writes();
+        KvCommand expired = writes.get(writes.size() - 2);
+        KvCommand renewed = writes.get(writes.size() - 1);
+        assertThat(expired.sequence()).isEqualTo(2);
+        assertThat(renewed.sessionId()).isNotEqualTo(expired.sessionId());
+        assertThat(renewed.sequence()).isEqualTo(1);
+        assertThat(a.call("GET", "n")).isEqualTo("2");
     }
 }
