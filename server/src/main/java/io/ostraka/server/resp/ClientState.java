@@ -3,7 +3,9 @@ package io.ostraka.server.resp;
 import io.ostraka.kv.KvCommand;
 import io.ostraka.kv.ReadConsistency;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -98,12 +100,12 @@ final class ClientState {
     /** One line in the format of Redis's CLIENT INFO / CLIENT LIST (the fields we have). */
     String infoLine() {
         return "id=" + id + " addr=" + address(remoteAddress) + " laddr=" + address(localAddress) + " name=" + name
-                + " db=0 consistency=" + consistency.name().toLowerCase(java.util.Locale.ROOT)
+                + " db=0 consistency=" + consistency.name().toLowerCase(Locale.ROOT)
                 + " observed-index=" + observedIndex + " session=" + sessionId + " cmd=" + lastCommand + "\n";
     }
 
     private static String address(SocketAddress address) {
-        if (address instanceof java.net.InetSocketAddress inet) {
+        if (address instanceof InetSocketAddress inet) {
             return inet.getAddress() == null ? inet.getHostString() + ":" + inet.getPort()
                     : inet.getAddress().getHostAddress() + ":" + inet.getPort();
         }

@@ -24,21 +24,21 @@ final class KeyCommands {
     private KeyCommands() {}
 
     static void register(RespCommands commands) {
-        commands.add("get", 2, false, KeyCommands::get);
-        commands.add("set", -3, true, KeyCommands::set);
-        commands.add("del", -2, true, KeyCommands::del);
-        commands.add("exists", -2, false, KeyCommands::exists);
-        commands.add("mget", -2, false, KeyCommands::mget);
-        commands.add("mset", -3, true, KeyCommands::mset);
-        commands.add("incr", 2, true, call -> increment(call, 1));
-        commands.add("decr", 2, true, call -> increment(call, -1));
-        commands.add("incrby", 3, true, call -> incrementBy(call, false));
-        commands.add("decrby", 3, true, call -> incrementBy(call, true));
+        commands.add("get", 2, false, 1, 1, 1, KeyCommands::get);
+        commands.add("set", -3, true, 1, 1, 1, KeyCommands::set);
+        commands.add("del", -2, true, 1, -1, 1, KeyCommands::del);
+        commands.add("exists", -2, false, 1, -1, 1, KeyCommands::exists);
+        commands.add("mget", -2, false, 1, -1, 1, KeyCommands::mget);
+        commands.add("mset", -3, true, 1, -1, 2, KeyCommands::mset);
+        commands.add("incr", 2, true, 1, 1, 1, call -> increment(call, 1));
+        commands.add("decr", 2, true, 1, 1, 1, call -> increment(call, -1));
+        commands.add("incrby", 3, true, 1, 1, 1, call -> incrementBy(call, false));
+        commands.add("decrby", 3, true, 1, 1, 1, call -> incrementBy(call, true));
         commands.add("scan", -2, false, KeyCommands::scan);
         commands.add("keys", 2, false, KeyCommands::keys);
         commands.add("dbsize", 1, false, KeyCommands::dbsize);
-        commands.add("ostraka.cas", 4, true, KeyCommands::compareAndSet);
-        commands.add("ostraka.getv", 2, false, KeyCommands::getWithVersion);
+        commands.add("ostraka.cas", 4, true, 1, 1, 1, KeyCommands::compareAndSet);
+        commands.add("ostraka.getv", 2, false, 1, 1, 1, KeyCommands::getWithVersion);
     }
 
     private static CompletableFuture<RespReply> get(Call call) {

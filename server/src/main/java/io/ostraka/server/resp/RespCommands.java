@@ -32,10 +32,15 @@ final class RespCommands {
     }
 
     /**
+     * A command as COMMAND describes it.
+     *
      * @param arity as in Redis's COMMAND: n > 0 exactly n arguments (the name included), n < 0 at
      *     least -n
+     * @param firstKey position of the first key argument (0 = no keys)
+     * @param lastKey position of the last key argument (-1 = the last argument)
+     * @param keyStep distance between key arguments
      */
-    record Spec(String name, int arity, boolean write, Handler handler) {}
+    record Spec(String name, int arity, boolean write, int firstKey, int lastKey, int keyStep, Handler handler) {}
 
     private final KvService service;
     private final RespServerConfig config;
@@ -52,8 +57,14 @@ final class RespCommands {
         ServerCommands.register(this);
     }
 
+    /** Adds a command without key arguments. */
     void add(String name, int arity, boolean write, Handler handler) {
-        table.put(name, new Spec(name, arity, write, handler));
+        table.put(name, new Spec(name, arity, write, 0, 0, 0, handler));
+    }
+
+    /** Adds a command whose keys are the arguments {@code firstKey, firstKey + step, ..., lastKey}. */
+    void add(String name, int arity, boolean write, int firstKey, int lastKey, int keyStep, Handler handler) {
+        table.put(name, new Spec(name, arity, write, firstKey, lastKey, keyStep, handler));
     }
 
     Collection<Spec> specs() {

@@ -149,16 +149,10 @@ final class ServerCommands {
 
     /** A COMMAND entry: name, arity, flags, first key, last key, step. */
     private static RespReply describe(Spec spec) {
-        boolean keyed = spec.name().equals("get") || spec.name().equals("set") || spec.name().startsWith("incr")
-                || spec.name().startsWith("decr") || spec.name().startsWith("ostraka.cas")
-                || spec.name().equals("ostraka.getv") || spec.name().equals("del") || spec.name().equals("exists")
-                || spec.name().equals("mget") || spec.name().equals("mset");
-        boolean multi = spec.name().equals("del") || spec.name().equals("exists") || spec.name().equals("mget")
-                || spec.name().equals("mset");
         return RespReply.array(List.of(RespReply.bulk(spec.name()), RespReply.integer(spec.arity()),
                 RespReply.array(List.of(RespReply.simple(spec.write() ? "write" : "readonly"))),
-                RespReply.integer(keyed ? 1 : 0), RespReply.integer(multi ? -1 : keyed ? 1 : 0),
-                RespReply.integer(spec.name().equals("mset") ? 2 : keyed ? 1 : 0)));
+                RespReply.integer(spec.firstKey()), RespReply.integer(spec.lastKey()),
+                RespReply.integer(spec.keyStep())));
     }
 
     /** CONFIG GET answers with no parameters (tools such as redis-benchmark ask and cope). */

@@ -346,6 +346,8 @@ class RespServerTest {
         assertThat(c.call("COMMAND", "DOCS")).isEqualTo(List.of());
         assertThat((List<?>) c.call("COMMAND")).hasSize(((Long) c.call("COMMAND", "COUNT")).intValue());
         assertThat((List<?>) c.call("COMMAND", "INFO", "get", "nope")).hasSize(2).last().isNull();
+        assertThat(((List<Object>) c.call("COMMAND", "INFO", "mset")).get(0))
+                .isEqualTo(List.of("mset", -3L, List.of("write"), 1L, -1L, 2L));
         assertThat(c.call("HELLO", "3")).isEqualTo(new Err("NOPROTO unsupported protocol version"));
         assertThat((List<Object>) c.call("HELLO", "2", "SETNAME", "h")).containsSequence("proto", 2L);
         assertThat(c.call("CONFIG", "GET", "save")).isEqualTo(List.of());
