@@ -1,0 +1,122 @@
+package io.ostraka.server.resp;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.ostraka.server.KvService;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The RESP2 (Redis protocol) front end of a server: any Redis client or tool can talk to the KV
+ * store through it. See docs/resp.md for the commands, errors, limits and semantics.
+ *
+ * <pre>
+ *   RespServer resp = new RespServer(kvService, sessionIdAllocator, RespServerConfig.defaults().withPort(0));
+ *   resp.start();                 // binds; throws if the port is taken
+ *   int port = resp.port();       // the bound port (useful with port 0)
+ *   ...
+ *   resp.close();                 // closes the listener and every connection, stops the threads
+ * </pre>
+ *
+ * <p>Threads: {@code eventLoopThreads} Netty event loop threads named {@code ostraka-resp-N}
+ * accept connections and serve them (a connection stays on one thread). They never block: replies
+ * to commands that wait for the store are written by callbacks on the connection's thread.
+ *
+ * <p>Sessions: {@code sessionIds} gives each connection, on its first write, the id of the
+ * exactly-once session its writes carry. It must never return 0 and never return an id another
+ * client of the same cluster uses (for example: node id in the high bits, a counter below).
+ */
+public final class RespServer implements AutoCloseable {
+    private final KvService service;
+    private final LongSupplier sessionIds;
+    private final RespServerConfig config;
+    private final AtomicLong clientIds = new AtomicLong();
+    private final ChannelGroup connections = new DefaultChannelGroup("ostraka-resp-clients",
+            GlobalEventExecutor.INSTANCE);
+    private EventLoopGroup group;
+    private Channel listener;
+    private int boundPort = -1;
+
+    public RespServer(KvService service, LongSupplier sessionIds, RespServerConfig config) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.sessionIds = Objects.requireNonNull(sessionIds, "sessionIds");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** Binds the port and starts serving. */
+    public synchronized void start() throws InterruptedException {
+        if (group != null) {
+            throw new IllegalStateException("RESP server already started");
+        }
+        RespCommands commands = new RespCommands(service, config, connections::size, this::port);
+        group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
+                new DefaultThreadFactory("ostraka-resp", true), NioIoHandler.newFactory());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 512)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeBufferHighBytes() / 2, config.writeBufferHighBytes()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        channel.pipeline()
+                                .addLast("resp-decoder", new RespDecoder(config))
+                                .addLast("resp-connection", new RespConnection(commands, config,
+                                        clientIds.incrementAndGet(), sessionIds));
+                    }
+                });
+        try {
+            listener = bootstrap.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            group = null;
+            throw e;
+        }
+        boundPort = ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The port the server listens on, once started; -1 before. */
+    public int port() {
+        return boundPort;
+    }
+
+    /** Connections currently open. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Stops accepting, closes every connection and stops the event loop threads; waits for them. */
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (group == null) {
+            return;
+        }
+        if (listener != null) {
+            listener.close().await();
+        }
+        connections.close().await();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await();
+        group = null;
+        listener = null;
+    }
+}
