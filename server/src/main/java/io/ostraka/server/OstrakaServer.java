@@ -85,9 +85,10 @@ public final class OstrakaServer implements AutoCloseable {
         });
 
         transport = new GrpcTransport(TransportConfig.builder(config.nodeId, CLUSTER_ID)
-                .bindHost(config.peerListen.host())
+                .listenHost(config.peerListen.host())
                 .port(config.peerListen.port())
-                .snapshotRoot(engine.snapshots())
+                .forwardDeadline(config.requestTimeout)
+                .snapshotFiles(new LogSnapshotFiles(engine.snapshots(), config.dataDir.resolve("incoming-snapshots")))
                 .build());
         Duration tick = config.heartbeat;
         int electionTicks = (int) Math.max(2, config.election.toMillis() / tick.toMillis());
@@ -115,8 +116,7 @@ public final class OstrakaServer implements AutoCloseable {
         transport.setForwardHandler(kv);
 
         resp = new RespServer(kv, sessionIds(config.nodeId), RespServerConfig.defaults()
-                .withBindHost(config.respListen.host()).withPort(config.respListen.port())
-                .withDefaultConsistency(config.readConsistency).withMaxBulkBytes(config.maxValueBytes));
+                .withHost(config.respListen.host()).withPort(config.respListen.port()));
         resp.start();
         http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, kv::info);
         http.start();
