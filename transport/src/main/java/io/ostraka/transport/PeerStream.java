@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  * <pre>
  *   IDLE ──first send──▶ CONNECTING ──HelloAck──▶ CONNECTED
  *                           │  ▲                      │
- *                 call fails│  │backoff elapsed       │call fails / peer closes
+ *   call fails / no ack in  │  │backoff elapsed       │call fails / peer closes
+ *   handshakeTimeout        │  │                      │
  *                           ▼  │                      ▼
  *                         BACKOFF ◀───────────────────┘
  *   any ──close()──▶ CLOSED;  any ──address changed──▶ CONNECTING (failures reset)
@@ -72,6 +73,7 @@ final class PeerStream {
     private boolean everConnected;
     private boolean drainScheduled;
     private ScheduledFuture<?> reconnect;
+    private ScheduledFuture<?> handshakeTimer;
 
     PeerStream(long peerId, TransportConfig config, TransportMetrics metrics, Supplier<ManagedChannel> channel,
                Supplier<Inbound> inbound, Executor executor, ScheduledExecutorService scheduler, Backoff backoff) {
@@ -148,6 +150,10 @@ final class PeerStream {
             reconnect.cancel(false);
             reconnect = null;
         }
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
         List<Message> lost = new ArrayList<>(queue.size());
         for (Queued q : queue) {
             lost.add(q.message());
@@ -186,6 +192,21 @@ final class PeerStream {
         };
         call = (ClientCallStreamObserver<PeerFrame>) PeerGrpc.newStub(ch).messages(observer);
         call.onNext(PeerFrame.newBuilder().setHello(new Handshake(config).hello(peerId)).build());
+        handshakeTimer = scheduler.schedule(() -> onHandshakeTimeout(myGeneration),
+                config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void onHandshakeTimeout(long callGeneration) {
+        String reason = "no handshake reply within " + config.handshakeTimeout();
+        Failure failure;
+        synchronized (this) {
+            if (callGeneration != generation || state != State.CONNECTING) {
+                return;
+            }
+            failure = failLocked(reason);
+        }
+        config.listener().peerDisconnected(peerId, reason, failure.delayMillis());
+        reportLost(failure.lost());
     }
 
     private void onAck(long callGeneration, PeerReply reply) {
@@ -206,6 +227,10 @@ final class PeerStream {
         synchronized (this) {
             state = State.CONNECTED;
             failures = 0;
+            if (handshakeTimer != null) {
+                handshakeTimer.cancel(false);
+                handshakeTimer = null;
+            }
             if (everConnected) {
                 metrics.reconnects.increment();
             }

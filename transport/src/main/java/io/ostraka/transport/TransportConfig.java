@@ -21,6 +21,7 @@ import java.util.random.RandomGenerator;
  * @param frameBytesMax          largest frame accepted from a peer
  * @param backoffBase            first reconnect delay
  * @param backoffMax             reconnect delay cap
+ * @param handshakeTimeout       a stream whose hello is not acknowledged in this time counts as failed
  * @param random                 jitter source; seed it for reproducible runs
  * @param forwardDeadline        deadline of forwarded requests
  * @param snapshotChunkBytes     bytes per snapshot chunk
@@ -42,6 +43,7 @@ public record TransportConfig(
         int frameBytesMax,
         Duration backoffBase,
         Duration backoffMax,
+        Duration handshakeTimeout,
         RandomGenerator random,
         Duration forwardDeadline,
         int snapshotChunkBytes,
@@ -67,6 +69,7 @@ public record TransportConfig(
         require(snapshotChunkBytes > 0 && snapshotChunkBytes <= frameBytesMax / 2, "snapshotChunkBytes",
                 snapshotChunkBytes, "must be positive and at most half of frameBytesMax");
         require(snapshotBytesPerSecond >= 0, "snapshotBytesPerSecond", snapshotBytesPerSecond, "must not be negative");
+        require(handshakeTimeout.toMillis() > 0, "handshakeTimeout", handshakeTimeout, "must be positive");
         require(!forwardDeadline.isNegative() && !forwardDeadline.isZero(), "forwardDeadline", forwardDeadline,
                 "must be positive");
         Objects.requireNonNull(listenHost, "listenHost");
@@ -100,6 +103,7 @@ public record TransportConfig(
         private int frameBytesMax = 64 << 20;
         private Duration backoffBase = Duration.ofMillis(50);
         private Duration backoffMax = Duration.ofSeconds(5);
+        private Duration handshakeTimeout = Duration.ofSeconds(5);
         private RandomGenerator random;
         private Duration forwardDeadline = Duration.ofSeconds(5);
         private int snapshotChunkBytes = 1 << 20;
@@ -124,6 +128,7 @@ public record TransportConfig(
         public Builder frameBytesMax(int v) { frameBytesMax = v; return this; }
         public Builder backoffBase(Duration v) { backoffBase = v; return this; }
         public Builder backoffMax(Duration v) { backoffMax = v; return this; }
+        public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
         public Builder random(RandomGenerator v) { random = v; return this; }
         public Builder forwardDeadline(Duration v) { forwardDeadline = v; return this; }
         public Builder snapshotChunkBytes(int v) { snapshotChunkBytes = v; return this; }
@@ -135,7 +140,7 @@ public record TransportConfig(
 
         public TransportConfig build() {
             return new TransportConfig(nodeId, clusterId, listenHost, port, sendQueueMessagesMax, sendQueueBytesMax,
-                    batchMessagesMax, batchBytesMax, frameBytesMax, backoffBase, backoffMax, random, forwardDeadline,
+                    batchMessagesMax, batchBytesMax, frameBytesMax, backoffBase, backoffMax, handshakeTimeout, random, forwardDeadline,
                     snapshotChunkBytes, snapshotBytesPerSecond, nanoClock, snapshotFiles, security, listener);
         }
     }

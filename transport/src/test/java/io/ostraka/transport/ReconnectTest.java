@@ -94,6 +94,20 @@ class ReconnectTest {
     }
 
     @Test
+    void unansweredHandshakeCountsAsAFailure() throws Exception {
+        ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Nodes nodes = new Nodes(root);
+        try (nodes; silent) {
+            GrpcTransport sender = nodes.start(1, b -> b.handshakeTimeout(java.time.Duration.ofMillis(100)));
+            sender.setPeerAddress(2, "127.0.0.1:" + silent.getLocalPort());
+            sender.send(List.of(Msgs.append(1, 1, 2, 0)));
+            // The silent listener keeps the TCP connection open: only the handshake timeout ends it.
+            Await.until("the queued message reported", () -> !nodes.inbound(1).unreachable().isEmpty());
+            assertThat(nodes.inbound(1).unreachable()).first().isEqualTo(new RecordingInbound.Report(1, 2, false));
+        }
+    }
+
+    @Test
     void queueIsBoundedInBytesToo() throws Exception {
         ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Nodes nodes = new Nodes(root);
