@@ -39,6 +39,8 @@ import java.util.zip.CRC32C;
  */
 final class SnapshotSender {
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Longest single wait in the throttle, so an injected clock is re-read often. */
+    private static final long THROTTLE_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final TransportConfig config;
     private final TransportMetrics metrics;
@@ -244,7 +246,7 @@ final class SnapshotSender {
         long[] awaitResume(int files) throws IOException, InterruptedException {
             lock.lock();
             try {
-                long deadline = config.nanoClock().getAsLong() + STALL_NANOS;
+                long deadline = System.nanoTime() + STALL_NANOS;
                 while (resume == null) {
                     checkLocked(false);
                     awaitUntil(deadline, "the receiver's resume offsets");
@@ -261,7 +263,7 @@ final class SnapshotSender {
         SnapshotResult awaitResult() throws IOException, InterruptedException {
             lock.lock();
             try {
-                long deadline = config.nanoClock().getAsLong() + STALL_NANOS;
+                long deadline = System.nanoTime() + STALL_NANOS;
                 while (result == null) {
                     checkLocked(true);
                     awaitUntil(deadline, "the receiver's result");
@@ -275,7 +277,7 @@ final class SnapshotSender {
         void awaitReady() throws IOException, InterruptedException {
             lock.lock();
             try {
-                long deadline = config.nanoClock().getAsLong() + STALL_NANOS;
+                long deadline = System.nanoTime() + STALL_NANOS;
                 while (true) {
                     checkLocked(false);
                     if (requests.isReady()) {
@@ -303,15 +305,16 @@ final class SnapshotSender {
                     if (waitNanos <= 0) {
                         return;
                     }
-                    changed.awaitNanos(waitNanos);
+                    changed.awaitNanos(Math.min(waitNanos, THROTTLE_SLICE_NANOS));
                 }
             } finally {
                 lock.unlock();
             }
         }
 
+        /** Stall detection runs on real time (System.nanoTime): a stall is a real-world condition. */
         private void awaitUntil(long deadline, String what) throws IOException, InterruptedException {
-            long remaining = deadline - config.nanoClock().getAsLong();
+            long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 throw new IOException("snapshot transfer stalled waiting for " + what);
             }
