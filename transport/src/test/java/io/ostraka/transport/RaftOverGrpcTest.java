@@ -144,8 +144,8 @@ class RaftOverGrpcTest {
         }
 
         void close() {
+            transport.close(); // first: no more deliveries into the loop
             loop.shutdownNow();
-            transport.close();
         }
     }
 

@@ -94,6 +94,27 @@ class ReconnectTest {
     }
 
     @Test
+    void changedAddressMovesTheStreamToTheNewProcess() throws Exception {
+        try (Nodes nodes = Nodes.started(root, 2)) {
+            GrpcTransport sender = nodes.transport(1);
+            sender.send(List.of(Msgs.append(1, 1, 2, 0)));
+            Await.until("first message at the old address", () -> nodes.inbound(2).received().size() == 1);
+
+            // Node 2 "moves": a new process for node 2 on another port; the old one keeps running.
+            RecordingInbound movedInbound = new RecordingInbound();
+            try (GrpcTransport moved = new GrpcTransport(Nodes.config(2, root.resolve("moved")).build())) {
+                moved.start(movedInbound);
+                sender.setPeerAddress(2, "127.0.0.1:" + moved.port());
+                assertThat(sender.peerAddress(2)).isEqualTo("127.0.0.1:" + moved.port());
+                sender.send(List.of(Msgs.append(1, 1, 2, 1)));
+                Await.until("message at the new address", () -> movedInbound.received().size() == 1);
+                assertThat(movedInbound.received().get(0).index()).isEqualTo(1);
+                assertThat(nodes.inbound(2).received()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void unansweredHandshakeCountsAsAFailure() throws Exception {
         ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Nodes nodes = new Nodes(root);
