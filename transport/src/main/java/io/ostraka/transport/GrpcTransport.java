@@ -11,7 +11,8 @@ import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
-import io.grpc.stub.StreamObserver;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 import io.ostraka.node.ErrorCode;
 import io.ostraka.node.Inbound;
 import io.ostraka.node.OstrakaException;
@@ -240,7 +241,17 @@ public final class GrpcTransport implements Transport {
                 .build();
         PeerGrpc.newStub(peer.channel)
                 .withDeadlineAfter(config.forwardDeadline().toNanos(), TimeUnit.NANOSECONDS)
-                .forward(req, new StreamObserver<>() {
+                .forward(req, new ClientResponseObserver<ForwardRequest, ForwardReply>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<ForwardRequest> call) {
+                        // A caller that cancels its future also cancels the call (and so the handler).
+                        result.whenComplete((v, t) -> {
+                            if (result.isCancelled()) {
+                                call.cancel("caller cancelled the forward", null);
+                            }
+                        });
+                    }
+
                     @Override
                     public void onNext(ForwardReply reply) {
                         if (reply.hasError()) {

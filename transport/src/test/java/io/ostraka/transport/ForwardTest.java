@@ -81,6 +81,22 @@ class ForwardTest {
     }
 
     @Test
+    void cancellingTheCallersFutureCancelsTheHandler() throws Exception {
+        try (Nodes nodes = Nodes.started(root, 2)) {
+            CompletableFuture<byte[]> never = new CompletableFuture<>();
+            CompletableFuture<Void> handled = new CompletableFuture<>();
+            nodes.transport(2).setForwardHandler(request -> {
+                handled.complete(null);
+                return never;
+            });
+            CompletableFuture<byte[]> pending = nodes.transport(1).forward(2, new byte[] {1});
+            handled.get(20, TimeUnit.SECONDS);
+            pending.cancel(false);
+            Await.until("the handler's future cancelled", never::isCancelled);
+        }
+    }
+
+    @Test
     void unreachablePeerFailsFastWithNoQuorum() throws Exception {
         Nodes nodes = new Nodes(root);
         try (nodes) {
