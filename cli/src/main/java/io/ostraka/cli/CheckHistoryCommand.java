@@ -9,7 +9,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "check-history", description = "Check a history file for linearizability (exit 0 yes, 1 no, 2 bad input).")
 final class CheckHistoryCommand implements Callable<Integer> {
     @Unmatched
-    List<String> args = List.of();
+    List<String> args = new java.util.ArrayList<>();
 
     @Override
     public Integer call() {

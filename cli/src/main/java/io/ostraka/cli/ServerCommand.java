@@ -26,7 +26,7 @@ final class ServerCommand implements Callable<Integer> {
     boolean printConfig;
 
     @Unmatched
-    List<String> settings = List.of();
+    List<String> settings = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws Exception {

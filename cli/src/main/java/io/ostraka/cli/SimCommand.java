@@ -9,7 +9,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "sim", description = "Run the deterministic simulator: --seeds A-B | --seed S [--replay] [--nodes N] [--time S] [--faults on|off]")
 final class SimCommand implements Callable<Integer> {
     @Unmatched
-    List<String> args = List.of();
+    List<String> args = new java.util.ArrayList<>();
 
     @Override
     public Integer call() {

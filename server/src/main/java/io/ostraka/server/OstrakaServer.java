@@ -117,7 +117,12 @@ public final class OstrakaServer implements AutoCloseable {
 
         resp = new RespServer(kv, sessionIds(config.nodeId), RespServerConfig.defaults()
                 .withHost(config.respListen.host()).withPort(config.respListen.port()));
-        resp.start();
+        try {
+            resp.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding the RESP port", e);
+        }
         http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, kv::info);
         http.start();
         log.info("node {} started: resp {} peer {} http {} data {}", config.nodeId, resp.port(), transport.port(), http.port(), config.dataDir);
@@ -181,9 +186,7 @@ public final class OstrakaServer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (resp != null) {
-            resp.close();
-        }
+        closeQuietly(resp);
         if (group != null && group.isLeader()) {
             transferLeadershipBeforeExit();
         }
@@ -193,7 +196,6 @@ public final class OstrakaServer implements AutoCloseable {
             scheduler.shutdownNow();
         }
         closeQuietly(engine);
-        closeQuietly(stateMachine instanceof AutoCloseable c ? c : null);
         if (lockChannel != null) {
             closeQuietly(lockChannel);
         }

@@ -23,7 +23,7 @@ public final class SimMain {
         System.exit(run(args, out));
     }
 
-    static int run(String[] args, PrintStream out) {
+    public static int run(String[] args, PrintStream out) {
         long first = -1;
         long last = -1;
         boolean replay = false;
