@@ -126,6 +126,11 @@ public final class LogEngine implements AutoCloseable {
         return purger.checkpointsWritten();
     }
 
+    /** Each group's share of the engine-wide entry cache. */
+    long cacheBytesPerGroup() {
+        return config.cacheBytesMax() / Math.max(1, groups.size());
+    }
+
     LogEngineConfig config() {
         return config;
     }

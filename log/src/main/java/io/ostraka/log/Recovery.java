@@ -109,8 +109,11 @@ final class Recovery {
             throw new LogCorruptionException(segment.path, 16, -1, "header names segment " + id);
         }
         RecordHeader header = new RecordHeader();
+        int[] offsets = new int[1024];
+        int count = 0;
         int offset = SegmentHeader.BYTES;
-        long lastSeq = -1;
+        int writeStart = offset;
+        long lastSeq = maxWriteSeq;
         boolean lastClosedWrite = true;
         boolean sealed = false;
         Outcome outcome;
@@ -118,7 +121,11 @@ final class Recovery {
             if (sealed) {
                 throw new LogCorruptionException(segment.path, offset, header.groupId, "record after the seal");
             }
-            replay.apply(segment, buffer, header);
+            if (count == offsets.length) {
+                offsets = java.util.Arrays.copyOf(offsets, count * 2);
+            }
+            offsets[count++] = offset;
+            writeStart = lastClosedWrite ? offset : writeStart;
             lastSeq = header.writeSeq;
             lastClosedWrite = header.lastInWrite();
             maxWriteSeq = Math.max(maxWriteSeq, header.writeSeq);
@@ -132,36 +139,51 @@ final class Recovery {
             if (!sealed) {
                 throw new LogCorruptionException(segment.path, offset, -1, "segment is not the last but has no seal record");
             }
+            replayPrefix(segment, buffer, offsets, count, offset);
             return;
         }
-        lastSealed = sealed;
+        // The write in flight at a crash was never acknowledged, so a write whose closing record
+        // is missing is dropped whole: the log then ends with a closed write, and the next
+        // write's sequence number can be told apart from it.
+        int truncateAt = lastClosedWrite ? offset : writeStart;
         long damagedWrite = lastClosedWrite ? lastSeq + 1 : lastSeq;
-        truncateTail(segment, buffer, size, offset, damagedWrite, outcome, header.groupId);
-        segment.advance(offset - SegmentHeader.BYTES);
+        truncateTail(segment, buffer, size, offset, truncateAt, damagedWrite, outcome, header.groupId);
+        replayPrefix(segment, buffer, offsets, count, truncateAt);
+        lastSealed = sealed && truncateAt == offset;
+        segment.advance(truncateAt - SegmentHeader.BYTES);
     }
 
-    private void truncateTail(Segment segment, ByteBuffer buffer, int size, int from, long damagedWrite,
-                              Outcome outcome, long groupAtDamage) throws IOException {
+    private void replayPrefix(Segment segment, ByteBuffer buffer, int[] offsets, int count, int endOffset) {
+        RecordHeader header = new RecordHeader();
+        for (int k = 0; k < count && offsets[k] < endOffset; k++) {
+            RecordFormat.readVerifiedHeader(buffer, offsets[k], header);
+            replay.apply(segment, buffer, header);
+        }
+    }
+
+    private void truncateTail(Segment segment, ByteBuffer buffer, int size, int damagedAt, int truncateAt,
+                              long damagedWrite, Outcome outcome, long groupAtDamage) throws IOException {
         int lastNonZero = size - 1;
-        while (lastNonZero >= from && buffer.get(lastNonZero) == 0) {
+        while (lastNonZero >= damagedAt && buffer.get(lastNonZero) == 0) {
             lastNonZero--;
         }
-        if (lastNonZero < from) {
-            return;
-        }
         RecordHeader later = new RecordHeader();
-        for (int at = from + 1; at <= lastNonZero; at++) {
+        for (int at = damagedAt + 1; at <= lastNonZero; at++) {
             if (at + RecordFormat.HEADER_BYTES <= size && buffer.getShort(at + 4) == RecordFormat.MAGIC
                     && RecordFormat.parse(buffer, at, size, later) == Outcome.VALID && later.writeSeq > damagedWrite) {
-                throw new LogCorruptionException(segment.path, from, outcome == Outcome.DAMAGED ? groupAtDamage : -1,
+                throw new LogCorruptionException(segment.path, damagedAt, outcome == Outcome.DAMAGED ? groupAtDamage : -1,
                         "damaged record, but an intact record of a later write (seq " + later.writeSeq + ", group "
                                 + later.groupId + ") follows at offset " + at + ": acknowledged data may be lost");
             }
         }
-        int length = lastNonZero + 1 - from;
-        segment.handle.writeFully(ByteBuffer.allocate(length), from);
+        int end = Math.max(damagedAt, lastNonZero + 1);
+        if (end == truncateAt) {
+            return;
+        }
+        segment.handle.writeFully(ByteBuffer.allocate(end - truncateAt), truncateAt);
         segment.handle.force();
-        repairs.add("truncated torn tail of " + segment.path + " at offset " + from + " (" + length + " bytes zeroed)");
+        repairs.add("truncated torn tail of " + segment.path + " at offset " + truncateAt + " ("
+                + (end - truncateAt) + " bytes zeroed)");
     }
 
     /** Applies valid records to per-group indexes, tolerating gaps left by purged segments. */

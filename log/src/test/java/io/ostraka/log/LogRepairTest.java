@@ -21,7 +21,7 @@ class LogRepairTest {
 
     @Test
     void truncatingAtTheReportedOffsetLetsTheLogOpenWithThePrefix() throws Exception {
-        LogEngineConfig config = TestEngines.small(directory).withCacheBytesPerGroupMax(0);
+        LogEngineConfig config = TestEngines.small(directory).withCacheBytesMax(0);
         try (LogEngine engine = LogEngine.open(config)) {
             for (long i = 1; i <= 20; i++) {
                 engine.group(1).append(List.of(Entry.normal(1, i, new byte[100])));
