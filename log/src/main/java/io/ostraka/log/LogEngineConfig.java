@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param segmentBytesMax         size of each preallocated segment file (default 64 MiB)
  * @param writeBytesMax           bytes gathered into one group-commit write before it is issued
  * @param cacheBytesMax           recent entries kept in memory, engine-wide (each group gets an equal share), counted by {@link io.ostraka.raft.Entry#sizeBytes()}
- * @param relocateBytesMax        a lagging group whose live entries exceed this keeps its old segment
+ * @param relocateBytesMax        most bytes rewritten forward (all groups pinning it together) to free one old segment
  * @param lagSegmentsMax          how many segments behind the active one a group may pin before it is rewritten forward
  * @param trailingEntries         entries kept behind a snapshot by {@link GroupLog#createSnapshot(io.ostraka.raft.SnapshotMetadata)}
  * @param snapshotsRetained       snapshots kept per group by the {@link SnapshotStore}
