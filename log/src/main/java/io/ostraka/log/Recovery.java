@@ -10,6 +10,7 @@ import io.ostraka.log.segment.Segment;
 import io.ostraka.log.segment.SegmentFiles;
 import io.ostraka.log.segment.SegmentHeader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Rebuilds the engine's state from the segment files at startup.
@@ -84,22 +89,69 @@ final class Recovery {
                         "segment file is missing between " + ids.get(k - 1) + " and " + ids.get(k));
             }
         }
-        ByteBuffer buffer = null;
-        for (int k = 0; k < ids.size(); k++) {
-            Path path = SegmentFiles.path(directory, ids.get(k));
+        List<Segment> opened = new ArrayList<>();
+        int sizeMax = 0;
+        for (long id : ids) {
+            Path path = SegmentFiles.path(directory, id);
             FileHandle handle = fileIo.open(path, false);
             long size = handle.size();
-            Segment segment = new Segment(ids.get(k), path, handle, size, SegmentHeader.BYTES);
+            Segment segment = new Segment(id, path, handle, size, SegmentHeader.BYTES);
             segments.put(segment.id, segment);
+            opened.add(segment);
             if (size > LogEngineConfig.SEGMENT_BYTES_LIMIT) {
                 throw new LogCorruptionException(path, 0, -1, "segment of " + size + " bytes exceeds the limit");
             }
-            if (buffer == null || buffer.capacity() < size) {
-                buffer = ByteBuffer.allocateDirect((int) size);
+            sizeMax = (int) Math.max(sizeMax, size);
+        }
+        scanInOrder(opened, sizeMax);
+    }
+
+    /**
+     * Scans the segments oldest first while a helper thread reads the next one into the other of
+     * two buffers: reading (a copy from the page cache, or disk I/O) overlaps CRC checking and
+     * index rebuilding.
+     */
+    private void scanInOrder(List<Segment> opened, int sizeMax) throws IOException {
+        if (opened.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] buffers = {ByteBuffer.allocateDirect(sizeMax), opened.size() > 1 ? ByteBuffer.allocateDirect(sizeMax) : null};
+        ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ostraka-log-recovery-reader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<ByteBuffer> next = reader.submit(() -> readWhole(opened.get(0), buffers[0]));
+            for (int k = 0; k < opened.size(); k++) {
+                ByteBuffer current = await(next, opened.get(k));
+                if (k + 1 < opened.size()) {
+                    Segment following = opened.get(k + 1);
+                    ByteBuffer target = buffers[(k + 1) % 2];
+                    next = reader.submit(() -> readWhole(following, target));
+                }
+                Segment segment = opened.get(k);
+                scanSegment(segment, current, (int) segment.capacityBytes, k == opened.size() - 1);
             }
-            buffer.clear().limit((int) size);
-            handle.read(buffer, 0);
-            scanSegment(segment, buffer, (int) size, k == ids.size() - 1);
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    private static ByteBuffer readWhole(Segment segment, ByteBuffer buffer) throws IOException {
+        buffer.clear().limit((int) segment.capacityBytes);
+        segment.handle.read(buffer, 0);
+        return buffer;
+    }
+
+    private static ByteBuffer await(Future<ByteBuffer> read, Segment segment) throws IOException {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading " + segment.path);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException("reading " + segment.path, e.getCause());
         }
     }
 
