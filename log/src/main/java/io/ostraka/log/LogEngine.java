@@ -21,6 +21,17 @@ import java.util.concurrent.TimeUnit;
  * for the files and {@link LogWriter}, {@link Recovery}, {@link Purger} for how they are written,
  * read back and reclaimed.
  *
+ * <p>Use from a Raft runtime, per group:
+ * <pre>{@code
+ * LogEngine engine = LogEngine.open(LogEngineConfig.defaults(dataDir));
+ * GroupLog log = engine.group(groupId);            // a LogView (and LogStore) for RaftCore
+ * RaftCore core = new RaftCore(config, log, random);
+ * Ready ready = core.ready();
+ * log.persist(ready).thenRun(() -> { send(ready.messages()); apply(ready); core.advance(ready); });
+ * }</pre>
+ * ({@code thenRun} runs on the engine's completion thread: hand heavy work to the runtime's own
+ * executor.)
+ *
  * <p>Threads owned: the writer ({@code ostraka-log-writer}), the completion executor that
  * completes every write future ({@code ostraka-log-completion}; never the common pool, so a
  * caller's continuation cannot stall the writer), and the segment preallocator.
