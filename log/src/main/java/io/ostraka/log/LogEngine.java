@@ -27,10 +27,12 @@ import java.util.concurrent.TimeUnit;
  * GroupLog log = engine.group(groupId);            // a LogView (and LogStore) for RaftCore
  * RaftCore core = new RaftCore(config, log, random);
  * Ready ready = core.ready();
- * log.persist(ready).thenRun(() -> { send(ready.messages()); apply(ready); core.advance(ready); });
+ * log.persist(ready).thenRunAsync(() -> {          // durable: now it is safe to send
+ *     send(ready.messages()); apply(ready); core.advance(ready);
+ * }, runtimeExecutor);                             // the thread that owns the core
  * }</pre>
- * ({@code thenRun} runs on the engine's completion thread: hand heavy work to the runtime's own
- * executor.)
+ * (Plain {@code thenRun} would run on the engine's completion thread, which completes every
+ * group's writes: keep callbacks there short and never touch a core from it.)
  *
  * <p>Threads owned: the writer ({@code ostraka-log-writer}), the completion executor that
  * completes every write future ({@code ostraka-log-completion}; never the common pool, so a
