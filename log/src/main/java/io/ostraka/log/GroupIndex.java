@@ -79,7 +79,10 @@ final class GroupIndex {
     }
 
     private int slot(long index) {
-        Invariants.check(index > compactIndex && index <= lastIndex(), "index %d outside [%d, %d]", index, firstIndex(), lastIndex());
+        if (index <= compactIndex || index > lastIndex()) {
+            // Checked before formatting: this runs for every entry appended or read.
+            Invariants.check(false, "index %d outside [%d, %d]", index, firstIndex(), lastIndex());
+        }
         return start + (int) (index - compactIndex - 1);
     }
 
@@ -111,6 +114,20 @@ final class GroupIndex {
             cache[slot] = entry;
             cachedBytes += entry.sizeBytes();
         }
+    }
+
+    /** Appends entry {@code lastIndex + 1} without caching it: recovery's hot path. */
+    void appendUncached(long term, long location) {
+        if (cachedBytes > 0) {
+            dropCache();
+        }
+        ensureRoom();
+        int slot = start + count;
+        count++;
+        terms[slot] = term;
+        locations[slot] = location;
+        cache[slot] = null;
+        cacheFrom = compactIndex + count + 1;
     }
 
     /** Evicts the oldest cached entries until at most {@code cacheBytesMax} remain. */

@@ -284,7 +284,7 @@ public final class GroupLog implements LogStore {
     synchronized void applyDurable(PendingWrite.Record record) {
         RecordApplier.apply(index, record.type, ByteBuffer.wrap(record.payload), record.location, record.entries);
         Invariants.check(index.compactTerm() != GroupIndex.TERM_UNKNOWN, "group %d: live write left a gap", groupId);
-        index.trimCache(engine.config().cacheBytesPerGroupMax());
+        index.trimCache(engine.cacheBytesPerGroup());
         if (record.type == RecordType.COMPACT || record.type == RecordType.SNAPSHOT) {
             engine.purger().requestPurge();
         }

@@ -7,8 +7,9 @@ final class Locations {
     private Locations() {}
 
     static long of(long segmentId, long offsetBytes) {
-        Invariants.check(segmentId >= 0 && segmentId < (1L << 31) && offsetBytes >= 0 && offsetBytes < (1L << 32),
-                "location segment %d offset %d out of range", segmentId, offsetBytes);
+        if (segmentId < 0 || segmentId >= (1L << 31) || offsetBytes < 0 || offsetBytes >= (1L << 32)) {
+            Invariants.check(false, "location segment %d offset %d out of range", segmentId, offsetBytes);
+        }
         return (segmentId << 32) | offsetBytes;
     }
 

@@ -21,6 +21,19 @@ import java.util.concurrent.TimeUnit;
  * for the files and {@link LogWriter}, {@link Recovery}, {@link Purger} for how they are written,
  * read back and reclaimed.
  *
+ * <p>Use from a Raft runtime, per group:
+ * <pre>{@code
+ * LogEngine engine = LogEngine.open(LogEngineConfig.defaults(dataDir));
+ * GroupLog log = engine.group(groupId);            // a LogView (and LogStore) for RaftCore
+ * RaftCore core = new RaftCore(config, log, random);
+ * Ready ready = core.ready();
+ * log.persist(ready).thenRunAsync(() -> {          // durable: now it is safe to send
+ *     send(ready.messages()); apply(ready); core.advance(ready);
+ * }, runtimeExecutor);                             // the thread that owns the core
+ * }</pre>
+ * (Plain {@code thenRun} would run on the engine's completion thread, which completes every
+ * group's writes: keep callbacks there short and never touch a core from it.)
+ *
  * <p>Threads owned: the writer ({@code ostraka-log-writer}), the completion executor that
  * completes every write future ({@code ostraka-log-completion}; never the common pool, so a
  * caller's continuation cannot stall the writer), and the segment preallocator.
@@ -124,6 +137,11 @@ public final class LogEngine implements AutoCloseable {
     /** Groups rewritten forward (CHECKPOINT records) so that old segments could be purged. */
     public long checkpointsWritten() {
         return purger.checkpointsWritten();
+    }
+
+    /** Each group's share of the engine-wide entry cache. */
+    long cacheBytesPerGroup() {
+        return config.cacheBytesMax() / Math.max(1, groups.size());
     }
 
     LogEngineConfig config() {

@@ -44,6 +44,7 @@ final class LogWriter implements Runnable {
     private final AtomicLong fsyncs = new AtomicLong();
     private final AtomicLong writesAcknowledged = new AtomicLong();
     private volatile Throwable failure;
+    private volatile boolean closed;
     private long nextWriteSeq;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
 
@@ -67,6 +68,9 @@ final class LogWriter implements Runnable {
             return;
         }
         queue.add(write);
+        if (closed) {
+            failQueued();
+        }
     }
 
     void requestClose() {
@@ -95,6 +99,8 @@ final class LogWriter implements Runnable {
                 process(batch);
             }
             if (closing) {
+                closed = true;
+                failQueued();
                 return;
             }
         }
@@ -166,6 +172,7 @@ final class LogWriter implements Runnable {
             }
         }
         flush(segment, lastStart);
+        segments.maybePrepareSpare();
         for (PendingWrite write : batch) {
             for (PendingWrite.Record record : write.records) {
                 record.group.applyDurable(record);
@@ -205,6 +212,16 @@ final class LogWriter implements Runnable {
         segment.handle.force();
         fsyncs.incrementAndGet();
         segment.advance(bytes);
+    }
+
+    /** After close: whatever is still queued (or queued concurrently) fails instead of hanging. */
+    private void failQueued() {
+        PendingWrite write;
+        while ((write = queue.poll()) != null) {
+            if (write != CLOSE) {
+                write.future.completeExceptionally(new LogEngineFailedException("log engine is closed", null));
+            }
+        }
     }
 
     private void failAll(List<PendingWrite> batch, Throwable cause) {

@@ -14,9 +14,11 @@ import java.util.List;
  * with it every later one — forever, so when the oldest segment falls {@code lagSegmentsMax}
  * behind the active one, each group pinning it is rewritten forward as a single CHECKPOINT
  * record in the active segment (its whole live state; small for a lagging group), after which
- * the segment is free. A group whose live entries exceed {@code relocateBytesMax} is left alone:
- * rewriting it would cost more than the space saved, and it needs a snapshot instead
- * ({@link #pinnedByGroup()} reports it).
+ * the segment is free. The rewrite is only worth it when it is small next to the segment it
+ * frees, so all the groups pinning the segment together may rewrite at most
+ * {@code relocateBytesMax}; otherwise the segment stays (a group that never compacts keeps all
+ * its entries live, and moving them would reclaim nothing) and {@link #pinnedByGroup()} names
+ * a group that needs a snapshot.
  */
 final class Purger {
     private final LogEngine engine;
@@ -74,13 +76,15 @@ final class Purger {
             return false;
         }
         List<PendingWrite.Record> checkpoints = new ArrayList<>();
+        long budgetBytes = engine.config().relocateBytesMax();
         for (GroupLog group : engine.groupLogs()) {
             if (group.oldestSegmentNeeded() == oldest) {
-                PendingWrite.Record checkpoint = group.checkpoint(engine.config().relocateBytesMax());
-                if (checkpoint == null) {
+                PendingWrite.Record checkpoint = group.checkpoint(budgetBytes);
+                if (checkpoint == null || checkpoint.sizeBytes() > budgetBytes) {
                     pinnedByGroup = group.groupId();
                     return false;
                 }
+                budgetBytes -= checkpoint.sizeBytes();
                 checkpoints.add(checkpoint);
             }
         }

@@ -4,6 +4,7 @@ import io.ostraka.log.segment.Payloads;
 import io.ostraka.log.segment.RecordType;
 import io.ostraka.raft.Entry;
 import io.ostraka.raft.HardState;
+import io.ostraka.raft.Invariants;
 import io.ostraka.raft.SnapshotMetadata;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -66,10 +67,34 @@ final class RecordApplier {
         } else {
             index.truncateFrom(Math.max(first, index.firstIndex()));
         }
+        if (entries == null) {
+            appendUncached(index, block, location);
+            return;
+        }
         Payloads.scanTerms(block, (entryIndex, term) -> {
             if (entryIndex == index.lastIndex() + 1) {
-                index.append(term, location, entries == null ? null : entries.get((int) (entryIndex - first)));
+                index.append(term, location, entries.get((int) (entryIndex - first)));
             }
         });
+    }
+
+    /** Recovery's loop over an entry block: terms only, no lambda, no allocation. */
+    private static void appendUncached(GroupIndex index, ByteBuffer block, long location) {
+        int position = block.position();
+        long first = block.getLong(position);
+        int count = block.getInt(position + 8);
+        position += Payloads.BLOCK_HEADER_BYTES;
+        for (int k = 0; k < count; k++) {
+            long term = block.getLong(position);
+            int length = block.getInt(position + 9);
+            position += Payloads.ENTRY_OVERHEAD_BYTES + length;
+            if (length < 0 || position > block.limit()) {
+                Invariants.check(false, "entry %d of length %d overruns its block", first + k, length);
+            }
+            if (first + k == index.lastIndex() + 1) {
+                index.appendUncached(term, location);
+            }
+        }
+        block.position(position);
     }
 }

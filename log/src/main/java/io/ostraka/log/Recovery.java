@@ -10,6 +10,7 @@ import io.ostraka.log.segment.Segment;
 import io.ostraka.log.segment.SegmentFiles;
 import io.ostraka.log.segment.SegmentHeader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Rebuilds the engine's state from the segment files at startup.
@@ -84,22 +89,69 @@ final class Recovery {
                         "segment file is missing between " + ids.get(k - 1) + " and " + ids.get(k));
             }
         }
-        ByteBuffer buffer = null;
-        for (int k = 0; k < ids.size(); k++) {
-            Path path = SegmentFiles.path(directory, ids.get(k));
+        List<Segment> opened = new ArrayList<>();
+        int sizeMax = 0;
+        for (long id : ids) {
+            Path path = SegmentFiles.path(directory, id);
             FileHandle handle = fileIo.open(path, false);
             long size = handle.size();
-            Segment segment = new Segment(ids.get(k), path, handle, size, SegmentHeader.BYTES);
+            Segment segment = new Segment(id, path, handle, size, SegmentHeader.BYTES);
             segments.put(segment.id, segment);
+            opened.add(segment);
             if (size > LogEngineConfig.SEGMENT_BYTES_LIMIT) {
                 throw new LogCorruptionException(path, 0, -1, "segment of " + size + " bytes exceeds the limit");
             }
-            if (buffer == null || buffer.capacity() < size) {
-                buffer = ByteBuffer.allocateDirect((int) size);
+            sizeMax = (int) Math.max(sizeMax, size);
+        }
+        scanInOrder(opened, sizeMax);
+    }
+
+    /**
+     * Scans the segments oldest first while a helper thread reads the next one into the other of
+     * two buffers: reading (a copy from the page cache, or disk I/O) overlaps CRC checking and
+     * index rebuilding.
+     */
+    private void scanInOrder(List<Segment> opened, int sizeMax) throws IOException {
+        if (opened.isEmpty()) {
+            return;
+        }
+        ByteBuffer[] buffers = {ByteBuffer.allocateDirect(sizeMax), opened.size() > 1 ? ByteBuffer.allocateDirect(sizeMax) : null};
+        ExecutorService reader = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ostraka-log-recovery-reader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<ByteBuffer> next = reader.submit(() -> readWhole(opened.get(0), buffers[0]));
+            for (int k = 0; k < opened.size(); k++) {
+                ByteBuffer current = await(next, opened.get(k));
+                if (k + 1 < opened.size()) {
+                    Segment following = opened.get(k + 1);
+                    ByteBuffer target = buffers[(k + 1) % 2];
+                    next = reader.submit(() -> readWhole(following, target));
+                }
+                Segment segment = opened.get(k);
+                scanSegment(segment, current, (int) segment.capacityBytes, k == opened.size() - 1);
             }
-            buffer.clear().limit((int) size);
-            handle.read(buffer, 0);
-            scanSegment(segment, buffer, (int) size, k == ids.size() - 1);
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    private static ByteBuffer readWhole(Segment segment, ByteBuffer buffer) throws IOException {
+        buffer.clear().limit((int) segment.capacityBytes);
+        segment.handle.read(buffer, 0);
+        return buffer;
+    }
+
+    private static ByteBuffer await(Future<ByteBuffer> read, Segment segment) throws IOException {
+        try {
+            return read.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while reading " + segment.path);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException("reading " + segment.path, e.getCause());
         }
     }
 
@@ -109,8 +161,11 @@ final class Recovery {
             throw new LogCorruptionException(segment.path, 16, -1, "header names segment " + id);
         }
         RecordHeader header = new RecordHeader();
+        int[] offsets = new int[1024];
+        int count = 0;
         int offset = SegmentHeader.BYTES;
-        long lastSeq = -1;
+        int writeStart = offset;
+        long lastSeq = maxWriteSeq;
         boolean lastClosedWrite = true;
         boolean sealed = false;
         Outcome outcome;
@@ -118,7 +173,11 @@ final class Recovery {
             if (sealed) {
                 throw new LogCorruptionException(segment.path, offset, header.groupId, "record after the seal");
             }
-            replay.apply(segment, buffer, header);
+            if (count == offsets.length) {
+                offsets = java.util.Arrays.copyOf(offsets, count * 2);
+            }
+            offsets[count++] = offset;
+            writeStart = lastClosedWrite ? offset : writeStart;
             lastSeq = header.writeSeq;
             lastClosedWrite = header.lastInWrite();
             maxWriteSeq = Math.max(maxWriteSeq, header.writeSeq);
@@ -132,36 +191,51 @@ final class Recovery {
             if (!sealed) {
                 throw new LogCorruptionException(segment.path, offset, -1, "segment is not the last but has no seal record");
             }
+            replayPrefix(segment, buffer, offsets, count, offset);
             return;
         }
-        lastSealed = sealed;
+        // The write in flight at a crash was never acknowledged, so a write whose closing record
+        // is missing is dropped whole: the log then ends with a closed write, and the next
+        // write's sequence number can be told apart from it.
+        int truncateAt = lastClosedWrite ? offset : writeStart;
         long damagedWrite = lastClosedWrite ? lastSeq + 1 : lastSeq;
-        truncateTail(segment, buffer, size, offset, damagedWrite, outcome, header.groupId);
-        segment.advance(offset - SegmentHeader.BYTES);
+        truncateTail(segment, buffer, size, offset, truncateAt, damagedWrite, outcome, header.groupId);
+        replayPrefix(segment, buffer, offsets, count, truncateAt);
+        lastSealed = sealed && truncateAt == offset;
+        segment.advance(truncateAt - SegmentHeader.BYTES);
     }
 
-    private void truncateTail(Segment segment, ByteBuffer buffer, int size, int from, long damagedWrite,
-                              Outcome outcome, long groupAtDamage) throws IOException {
+    private void replayPrefix(Segment segment, ByteBuffer buffer, int[] offsets, int count, int endOffset) {
+        RecordHeader header = new RecordHeader();
+        for (int k = 0; k < count && offsets[k] < endOffset; k++) {
+            RecordFormat.readVerifiedHeader(buffer, offsets[k], header);
+            replay.apply(segment, buffer, header);
+        }
+    }
+
+    private void truncateTail(Segment segment, ByteBuffer buffer, int size, int damagedAt, int truncateAt,
+                              long damagedWrite, Outcome outcome, long groupAtDamage) throws IOException {
         int lastNonZero = size - 1;
-        while (lastNonZero >= from && buffer.get(lastNonZero) == 0) {
+        while (lastNonZero >= damagedAt && buffer.get(lastNonZero) == 0) {
             lastNonZero--;
         }
-        if (lastNonZero < from) {
-            return;
-        }
         RecordHeader later = new RecordHeader();
-        for (int at = from + 1; at <= lastNonZero; at++) {
+        for (int at = damagedAt + 1; at <= lastNonZero; at++) {
             if (at + RecordFormat.HEADER_BYTES <= size && buffer.getShort(at + 4) == RecordFormat.MAGIC
                     && RecordFormat.parse(buffer, at, size, later) == Outcome.VALID && later.writeSeq > damagedWrite) {
-                throw new LogCorruptionException(segment.path, from, outcome == Outcome.DAMAGED ? groupAtDamage : -1,
+                throw new LogCorruptionException(segment.path, damagedAt, outcome == Outcome.DAMAGED ? groupAtDamage : -1,
                         "damaged record, but an intact record of a later write (seq " + later.writeSeq + ", group "
                                 + later.groupId + ") follows at offset " + at + ": acknowledged data may be lost");
             }
         }
-        int length = lastNonZero + 1 - from;
-        segment.handle.writeFully(ByteBuffer.allocate(length), from);
+        int end = Math.max(damagedAt, lastNonZero + 1);
+        if (end == truncateAt) {
+            return;
+        }
+        segment.handle.writeFully(ByteBuffer.allocate(end - truncateAt), truncateAt);
         segment.handle.force();
-        repairs.add("truncated torn tail of " + segment.path + " at offset " + from + " (" + length + " bytes zeroed)");
+        repairs.add("truncated torn tail of " + segment.path + " at offset " + truncateAt + " ("
+                + (end - truncateAt) + " bytes zeroed)");
     }
 
     /** Applies valid records to per-group indexes, tolerating gaps left by purged segments. */

@@ -41,17 +41,20 @@ final class SegmentAllocator implements AutoCloseable {
         });
     }
 
-    /** Returns a zero-filled spare of {@code segmentBytes} and starts preparing the one after. */
-    synchronized Path take() throws IOException {
+    /** Starts preparing the next spare unless one is ready or under way. */
+    synchronized void prepare() {
         if (next == null) {
             prepareNext();
         }
+    }
+
+    /** Returns a zero-filled spare of {@code segmentBytes}, waiting for it if need be. */
+    synchronized Path take() throws IOException {
+        prepare();
         Future<Path> current = next;
         next = null;
         try {
-            Path spare = current.get();
-            prepareNext();
-            return spare;
+            return current.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a spare segment in " + directory);

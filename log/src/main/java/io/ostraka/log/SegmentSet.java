@@ -68,6 +68,17 @@ final class SegmentSet implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts preparing the next spare once the active segment is half full: early enough that a
+     * roll never waits for it under steady load, late enough that an idle engine writes nothing.
+     */
+    void maybePrepareSpare() {
+        Segment current = active;
+        if (current != null && current.writePositionBytes() * 2 > current.capacityBytes) {
+            allocator.prepare();
+        }
+    }
+
     /** Reads and verifies the entry-carrying record at {@code location}; returns its entry block. */
     ByteBuffer readEntryBlock(long location, long groupId) {
         lock.readLock().lock();

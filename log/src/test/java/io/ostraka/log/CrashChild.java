@@ -38,7 +38,7 @@ public final class CrashChild {
     }
 
     static LogEngineConfig config(Path directory) {
-        return LogEngineConfig.defaults(directory).withSegmentBytesMax(256 * 1024).withCacheBytesPerGroupMax(64 * 1024);
+        return LogEngineConfig.defaults(directory).withSegmentBytesMax(256 * 1024).withCacheBytesMax(64 * 1024);
     }
 
     private static void appendForever(GroupLog log, long term, PrintStream out) {

@@ -32,7 +32,7 @@ class EngineModelTest {
     @ValueSource(longs = {1, 2, 42})
     void engineMatchesTheInMemoryModel(long seed) throws Exception {
         Random random = new Random(seed);
-        LogEngineConfig config = TestEngines.small(directory).withCacheBytesPerGroupMax(2048).withRelocation(8192, 2);
+        LogEngineConfig config = TestEngines.small(directory).withCacheBytesMax(8192).withRelocation(8192, 2);
         MemoryLog[] models = new MemoryLog[GROUPS + 1];
         long[] terms = new long[GROUPS + 1];
         for (int g = 1; g <= GROUPS; g++) {

@@ -51,7 +51,7 @@ class GroupLogContractTest {
     class WithoutCache extends EngineContract {
         @Override
         LogEngineConfig config(Path dir) {
-            return TestEngines.small(dir).withCacheBytesPerGroupMax(0);
+            return TestEngines.small(dir).withCacheBytesMax(0);
         }
     }
 

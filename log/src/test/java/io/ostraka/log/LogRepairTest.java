@@ -21,7 +21,7 @@ class LogRepairTest {
 
     @Test
     void truncatingAtTheReportedOffsetLetsTheLogOpenWithThePrefix() throws Exception {
-        LogEngineConfig config = TestEngines.small(directory).withCacheBytesPerGroupMax(0);
+        LogEngineConfig config = TestEngines.small(directory).withCacheBytesMax(0);
         try (LogEngine engine = LogEngine.open(config)) {
             for (long i = 1; i <= 20; i++) {
                 engine.group(1).append(List.of(Entry.normal(1, i, new byte[100])));
@@ -49,5 +49,39 @@ class LogRepairTest {
         }
         assertThatThrownBy(() -> LogRepair.run(new String[] {segment.toString(), "x"}, NioFileIo.INSTANCE, System.out))
                 .isInstanceOf(NumberFormatException.class);
+    }
+
+    @Test
+    void repairingASealedSegmentRequiresDroppingTheLaterOnes() throws Exception {
+        LogEngineConfig config = TestEngines.small(directory).withCacheBytesMax(0).withRelocation(0, 1000);
+        try (LogEngine engine = LogEngine.open(config)) {
+            for (long i = 1; i <= 300; i++) {
+                engine.group(1).append(List.of(Entry.normal(1, i, new byte[500])));
+            }
+            assertThat(engine.segmentIds().size()).isGreaterThan(2);
+        }
+        Path first = directory.resolve("segments").resolve(String.format("%020d.seg", 1));
+        TornWriteTest.flipBit(first, 5_000, new Random(3));
+        LogCorruptionException error = null;
+        try {
+            LogEngine.open(config).close();
+        } catch (LogCorruptionException e) {
+            error = e;
+        }
+        assertThat(error).isNotNull();
+        assertThat(error.file()).isEqualTo(first);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        String[] args = {first.toString(), Long.toString(error.offsetBytes())};
+        assertThat(LogRepair.run(args, NioFileIo.INSTANCE, print)).isEqualTo(2);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--drop-later-segments");
+        String[] drop = {first.toString(), Long.toString(error.offsetBytes()), "--drop-later-segments"};
+        assertThat(LogRepair.run(drop, NioFileIo.INSTANCE, print)).isZero();
+        try (LogEngine engine = LogEngine.open(config)) {
+            assertThat(engine.segmentIds()).containsExactly(1L);
+            long last = engine.group(1).lastIndex();
+            assertThat(last).isPositive();
+            assertThat(engine.group(1).entries(1, last + 1, Long.MAX_VALUE)).hasSize((int) last);
+        }
     }
 }

@@ -90,7 +90,7 @@ class TornWriteTest {
     }
 
     private static LogEngineConfig config(Path dir) {
-        return TestEngines.small(dir).withSegmentBytesMax(16 * 1024).withRelocation(0, 1000).withCacheBytesPerGroupMax(0);
+        return TestEngines.small(dir).withSegmentBytesMax(16 * 1024).withRelocation(0, 1000).withCacheBytesMax(0);
     }
 
     private Path lastSegment(Path root) {
@@ -242,6 +242,38 @@ class TornWriteTest {
             for (int g = 1; g <= GROUPS; g++) {
                 assertThat(engine.group(g).lastIndex()).isEqualTo(lastIndex[g]);
             }
+        }
+    }
+
+    @Test
+    void aTornMultiRecordWriteIsDroppedWholeAndALaterTornWriteRecoversToo() throws Exception {
+        Path dir = directory.resolve("multi");
+        for (int round = 0; round < 3; round++) {
+            try (LogEngine engine = LogEngine.open(config(dir))) {
+                GroupLog log = engine.group(1);
+                assertThat(log.lastIndex()).isEqualTo(round == 0 ? 0 : 2);
+                if (round == 0) {
+                    log.write(List.of(Entry.normal(1, 1, new byte[5])), new io.ostraka.raft.HardState(1, 1, 0)).join();
+                    log.write(List.of(Entry.normal(1, 2, new byte[5])), new io.ostraka.raft.HardState(1, 1, 1)).join();
+                } else {
+                    assertThat(engine.recoveryRepairs()).hasSize(1);
+                    assertThat(log.hardState()).isEqualTo(new io.ostraka.raft.HardState(1, 1, 1));
+                }
+                // Entries and hard state travel in one write: two records, the second closing it.
+                log.write(List.of(Entry.normal(2, 3, new byte[5])), new io.ostraka.raft.HardState(2, 1, 2)).join();
+            }
+            Path file = SegmentFiles.path(dir.resolve("segments"), 1);
+            ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+            RecordFormat.RecordHeader header = new RecordFormat.RecordHeader();
+            int offset = SegmentHeader.BYTES;
+            int lastStart = -1;
+            while (RecordFormat.parse(bytes, offset, bytes.capacity(), header) == RecordFormat.Outcome.VALID) {
+                lastStart = offset;
+                offset = header.endOffset();
+            }
+            assertThat(header.type).isEqualTo(RecordType.HARD_STATE);
+            zero(file, offset - 5, offset);
+            assertThat(lastStart).isPositive();
         }
     }
 

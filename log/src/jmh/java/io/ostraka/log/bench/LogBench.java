@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * <pre>
  * LogBench &lt;dir&gt; raw [seconds]
  * LogBench &lt;dir&gt; engine|rocksdb &lt;appenders,...&gt; &lt;entryBytes,...&gt; &lt;groups,...&gt; [measureSeconds]
- * LogBench &lt;dir&gt; recovery [MiB]
+ * LogBench &lt;dir&gt; recovery [MiB] [entryBytes]
  * </pre>
  */
 public final class LogBench {
@@ -26,7 +26,7 @@ public final class LogBench {
             case "raw" -> System.out.println(RawFsyncBench.run(fresh(root.resolve("raw")), seconds(args, 2, 3)));
             case "engine", "rocksdb" -> matrix(root, args);
             case "recovery" -> System.out.println(RecoveryBench.run(fresh(root.resolve("recovery")),
-                    (args.length > 2 ? Long.parseLong(args[2]) : 1024) << 20));
+                    (args.length > 2 ? Long.parseLong(args[2]) : 1024) << 20, args.length > 3 ? Integer.parseInt(args[3]) : 1024));
             default -> throw new IllegalArgumentException("unknown benchmark " + args[1]);
         }
     }

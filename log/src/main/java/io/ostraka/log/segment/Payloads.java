@@ -64,8 +64,9 @@ public final class Payloads {
             long term = in.getLong();
             int type = in.get();
             int length = in.getInt();
-            Invariants.check(type >= 0 && type < EntryType.values().length && length >= 0 && length <= in.remaining(),
-                    "entry %d: type %d length %d in a block with %d bytes left", first + k, type, length, in.remaining());
+            if (type < 0 || type >= EntryType.values().length || length < 0 || length > in.remaining()) {
+                Invariants.check(false, "entry %d: type %d length %d in a block with %d bytes left", first + k, type, length, in.remaining());
+            }
             byte[] data = new byte[length];
             in.get(data);
             out.add(new Entry(term, first + k, EntryType.values()[type], data));
@@ -87,8 +88,10 @@ public final class Payloads {
         for (int k = 0; k < count; k++) {
             long term = in.getLong(position);
             int length = in.getInt(position + 9);
-            Invariants.check(length >= 0 && position + ENTRY_OVERHEAD_BYTES + length <= in.limit(),
-                    "entry %d of length %d overruns its block", first + k, length);
+            if (length < 0 || position + ENTRY_OVERHEAD_BYTES + length > in.limit()) {
+                // Checked before formatting: this runs once per entry during recovery.
+                Invariants.check(false, "entry %d of length %d overruns its block", first + k, length);
+            }
             sink.accept(first + k, term);
             position += ENTRY_OVERHEAD_BYTES + length;
         }

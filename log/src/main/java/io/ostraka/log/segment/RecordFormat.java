@@ -87,6 +87,16 @@ public final class RecordFormat {
         return Outcome.VALID;
     }
 
+    /** Decodes the header of a record {@link #parse} already found VALID, without re-checking it. */
+    public static void readVerifiedHeader(ByteBuffer segment, int offset, RecordHeader into) {
+        into.offset = offset;
+        into.type = RecordType.ofCode(segment.get(offset + 6) & 0xFF);
+        into.flags = segment.get(offset + 7) & 0xFF;
+        into.payloadLength = segment.getInt(offset + 8);
+        into.writeSeq = segment.getLong(offset + 12);
+        into.groupId = segment.getLong(offset + 20);
+    }
+
     static boolean isZero(ByteBuffer buffer, int from, int to) {
         for (int i = from; i < to; i++) {
             if (buffer.get(i) != 0) {
