@@ -49,7 +49,7 @@ final class KvSnapshotFormat {
         data.writeInt(FORMAT_VERSION);
         data.writeLong(appliedIndex);
         data.writeInt(sessions.size());
-        for (SessionTable.Session session : sessions.inIdOrder()) {
+        for (KvSession session : sessions.inIdOrder()) {
             data.writeLong(session.id());
             data.writeLong(session.lastSequence());
             data.writeLong(session.lastActiveIndex());
@@ -134,7 +134,7 @@ final class KvSnapshotFormat {
                         + " or last active index " + lastActiveIndex + " impossible at index " + appliedIndex);
             }
             byte[] result = readBytes(data, RESULT_BYTES_MAX, "session " + id + " result");
-            sessions.restore(new SessionTable.Session(id, lastSequence, result, lastActiveIndex));
+            sessions.restore(new KvSession(id, lastSequence, result, lastActiveIndex));
             previousId = id;
         }
     }
