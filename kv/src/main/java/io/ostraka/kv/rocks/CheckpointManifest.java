@@ -47,7 +47,8 @@ record CheckpointManifest(long appliedIndex, List<FileDigest> files) {
             text.append("file ").append(file.name()).append(' ').append(file.sizeBytes()).append(' ')
                     .append(hex(file.crc32c())).append('\n');
         }
-        text.append("crc32c ").append(hex(crc(text.toString()))).append('\n');
+        int bodyCrc = crc(text.toString());
+        text.append("crc32c ").append(hex(bodyCrc)).append('\n');
         return text.toString();
     }
 
