@@ -32,6 +32,19 @@ public final class KvStorageBench {
 
     private KvStorageBench() {}
 
+    /** 100 bytes that LZ4 cannot shrink much (a fixed xorshift sequence), so SST sizes are honest. */
+    private static byte[] value() {
+        byte[] value = value();
+        long x = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < value.length; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+            value[i] = (byte) x;
+        }
+        return value;
+    }
+
     public static void main(String[] args) throws IOException {
         Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("kv-bench");
         int applies = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
@@ -57,7 +70,7 @@ public final class KvStorageBench {
     }
 
     private static double applyThroughput(KvStateMachine machine, int applies) {
-        byte[] value = new byte[VALUE_BYTES];
+        byte[] value = value();
         long index = machine.appliedIndex();
         for (int i = 0; i < applies / 5; i++) {
             machine.apply(++index, KvCommand.put(key(i), value).encode());
@@ -73,7 +86,7 @@ public final class KvStorageBench {
     private static void checkpointTime(Path root, int keys) throws IOException {
         try (KvStateMachine rocks = KvStateMachine.onRocksDb(KvConfig.DEFAULT, root.resolve("data"),
                 RocksKvOptions.DEFAULT.withWalMode(RocksKvOptions.WalMode.DISABLED))) {
-            byte[] value = new byte[VALUE_BYTES];
+            byte[] value = value();
             long index = 0;
             long fillStart = System.nanoTime();
             for (int i = 0; i < keys; i += 1000) {
