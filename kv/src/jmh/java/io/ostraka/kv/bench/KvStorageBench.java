@@ -32,10 +32,10 @@ public final class KvStorageBench {
 
     private KvStorageBench() {}
 
-    /** 100 bytes that LZ4 cannot shrink much (a fixed xorshift sequence), so SST sizes are honest. */
-    private static byte[] value() {
-        byte[] value = value();
-        long x = 0x9E3779B97F4A7C15L;
+    /** 100 bytes per key that LZ4 cannot shrink (an xorshift sequence seeded by the key), so SST sizes are honest. */
+    private static byte[] value(long seed) {
+        byte[] value = new byte[VALUE_BYTES];
+        long x = 0x9E3779B97F4A7C15L ^ (seed * 0xBF58476D1CE4E5B9L) | 1;
         for (int i = 0; i < value.length; i++) {
             x ^= x << 13;
             x ^= x >>> 7;
@@ -46,7 +46,7 @@ public final class KvStorageBench {
     }
 
     public static void main(String[] args) throws IOException {
-        Path work = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("kv-bench");
+        Path work = args.length > 0 ? Files.createDirectories(Path.of(args[0])) : Files.createTempDirectory("kv-bench");
         int applies = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
         int checkpointKeys = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
         try {
@@ -70,14 +70,13 @@ public final class KvStorageBench {
     }
 
     private static double applyThroughput(KvStateMachine machine, int applies) {
-        byte[] value = value();
         long index = machine.appliedIndex();
         for (int i = 0; i < applies / 5; i++) {
-            machine.apply(++index, KvCommand.put(key(i), value).encode());
+            machine.apply(++index, KvCommand.put(key(i), value(i)).encode());
         }
         long start = System.nanoTime();
         for (int i = 0; i < applies; i++) {
-            machine.apply(++index, KvCommand.put(key(scatter(i)), value).encode());
+            machine.apply(++index, KvCommand.put(key(scatter(i)), value(i)).encode());
         }
         long elapsedNanos = System.nanoTime() - start;
         return applies / (elapsedNanos / 1e9);
@@ -86,13 +85,12 @@ public final class KvStorageBench {
     private static void checkpointTime(Path root, int keys) throws IOException {
         try (KvStateMachine rocks = KvStateMachine.onRocksDb(KvConfig.DEFAULT, root.resolve("data"),
                 RocksKvOptions.DEFAULT.withWalMode(RocksKvOptions.WalMode.DISABLED))) {
-            byte[] value = value();
             long index = 0;
             long fillStart = System.nanoTime();
             for (int i = 0; i < keys; i += 1000) {
                 List<KvOp> puts = new ArrayList<>(1000);
                 for (int k = i; k < Math.min(i + 1000, keys); k++) {
-                    puts.add(new KvOp.Put(key(scatter(k)), value, KvOp.PutCondition.ALWAYS, false));
+                    puts.add(new KvOp.Put(key(scatter(k)), value(k), KvOp.PutCondition.ALWAYS, false));
                 }
                 rocks.apply(++index, KvCommand.batch(puts.toArray(new KvOp[0])).encode());
             }
@@ -102,7 +100,7 @@ public final class KvStorageBench {
             System.out.printf(Locale.ROOT, "checkpoint snapshot, %d keys, first (checksums every SST): %.0f ms, %.1f MB%n",
                     keys, millis(first), directoryBytes(root.resolve("snap-1")) / 1e6);
             for (int i = 0; i < 10_000; i++) {
-                rocks.apply(++index, KvCommand.put(key(scatter(i)), value).encode());
+                rocks.apply(++index, KvCommand.put(key(scatter(i)), value(i + 1L << 32)).encode());
             }
             long second = System.nanoTime();
             rocks.snapshotTo(Files.createDirectories(root.resolve("snap-2")));
