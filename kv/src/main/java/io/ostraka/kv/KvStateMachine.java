@@ -95,6 +95,7 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
         try {
             this.store = storage.openCurrent();
         } catch (IOException e) {
+            closeQuietly(storage);
             throw new UncheckedIOException("cannot open the KV store: " + e.getMessage(), e);
         }
         this.sessions = new SessionTable(config);
@@ -330,6 +331,14 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
             store.close();
         } finally {
             storage.close();
+        }
+    }
+
+    private static void closeQuietly(KvStorage storage) {
+        try {
+            storage.close();
+        } catch (IOException e) {
+            // Already failing to open; the open error is the one to report.
         }
     }
 

@@ -107,7 +107,7 @@ class RocksStateMachineTest {
         }
         try (Stream<Path> generations = Files.list(dataDir)) {
             assertThat(generations.map(p -> p.getFileName().toString()).sorted())
-                    .as("the old generation is gone after the swap").containsExactly("CURRENT_DB", "db-000002");
+                    .as("the old generation is gone after the swap").containsExactly("CURRENT_DB", "LOCK", "db-000002");
         }
     }
 
@@ -136,6 +136,8 @@ class RocksStateMachineTest {
     void aClosedMachineRefusesUseAndAMissingGenerationIsRefused() throws IOException {
         Path dataDir = directory.resolve("closed");
         KvStateMachine kv = KvStateMachine.onRocksDb(CONFIG, dataDir);
+        assertThatThrownBy(() -> KvStateMachine.onRocksDb(CONFIG, dataDir))
+                .hasMessageContaining("is in use by another state machine");
         kv.close();
         kv.close();
         assertThatThrownBy(() -> kv.apply(1, KvCommand.get(b("k")))).isInstanceOf(IllegalStateException.class)
@@ -143,5 +145,6 @@ class RocksStateMachineTest {
         io.ostraka.kv.rocks.RocksKvStorageTestAccess.deleteTree(dataDir.resolve("db-000001"));
         assertThatThrownBy(() -> KvStateMachine.onRocksDb(CONFIG, dataDir))
                 .hasMessageContaining("refusing to start from an empty store");
+        KvStateMachine.onRocksDb(CONFIG, directory.resolve("other")).close();
     }
 }

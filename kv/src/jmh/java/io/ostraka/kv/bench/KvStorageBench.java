@@ -52,6 +52,7 @@ public final class KvStorageBench {
         try {
             System.out.printf(Locale.ROOT, "apply throughput, %d puts of %d-byte values (after %d warm-up)%n",
                     applies, VALUE_BYTES, applies / 5);
+            applyThroughput(KvStateMachine.inMemory(), applies); // JIT warm-up of the shared apply path, not reported
             report("memory", applyThroughput(KvStateMachine.inMemory(), applies));
             for (RocksKvOptions.WalMode mode : List.of(RocksKvOptions.WalMode.UNSYNCED, RocksKvOptions.WalMode.DISABLED)) {
                 try (KvStateMachine rocks = KvStateMachine.onRocksDb(KvConfig.DEFAULT, work.resolve(mode.name()),

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,6 +31,7 @@ import java.util.zip.CheckedInputStream;
  * pointer to the live one.
  *
  * <pre>
+ *   dataDir/LOCK            held (FileLock) while a state machine has the directory open
  *   dataDir/CURRENT_DB      "db-000003\n": the live generation (replaced by write-temp, fsync, rename)
  *   dataDir/db-000003/      the live RocksDB database
  *   dataDir/db-000004/      a restore in progress (staging); deleted on open if left by a crash
@@ -55,18 +58,25 @@ import java.util.zip.CheckedInputStream;
 public final class RocksKvStorage implements KvStorage {
     static final String POINTER_FILE = "CURRENT_DB";
     static final String CHECKPOINT_DIR = "checkpoint";
+    static final String LOCK_FILE = "LOCK";
     private static final String GENERATION_PREFIX = "db-";
 
     private final Path dataDirectory;
     private final RocksKvOptions options;
+    // Held while open, so a second process (or machine in this one) cannot delete our staging generation.
+    private final FileChannel lockChannel;
+    private final FileLock lock;
     private String currentGeneration;
     private long nextGeneration;
     // Checksums of the live generation's SST files, by file name (names are never reused in one database).
     private final TreeMap<String, CheckpointManifest.FileDigest> sstDigests = new TreeMap<>();
 
-    private RocksKvStorage(Path dataDirectory, RocksKvOptions options, String currentGeneration) {
+    private RocksKvStorage(Path dataDirectory, RocksKvOptions options, FileChannel lockChannel, FileLock lock,
+            String currentGeneration) {
         this.dataDirectory = dataDirectory;
         this.options = options;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
         this.currentGeneration = currentGeneration;
         this.nextGeneration = generationNumber(currentGeneration) + 1;
     }
@@ -77,6 +87,27 @@ public final class RocksKvStorage implements KvStorage {
      */
     public static RocksKvStorage open(Path dataDirectory, RocksKvOptions options) throws IOException {
         Files.createDirectories(dataDirectory);
+        FileChannel lockChannel = FileChannel.open(dataDirectory.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = null;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            // Held by this process: fall through to the error below.
+        }
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("the KV data directory " + dataDirectory + " is in use by another state machine");
+        }
+        try {
+            return new RocksKvStorage(dataDirectory, options, lockChannel, lock, prepareGenerations(dataDirectory));
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+    }
+
+    private static String prepareGenerations(Path dataDirectory) throws IOException {
         Path pointer = dataDirectory.resolve(POINTER_FILE);
         String current;
         if (Files.exists(pointer)) {
@@ -99,7 +130,17 @@ public final class RocksKvStorage implements KvStorage {
                 deleteRecursively(leftover);
             }
         }
-        return new RocksKvStorage(dataDirectory, options, current);
+        return current;
+    }
+
+    /** Releases the data directory lock. */
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            lockChannel.close();
+        }
     }
 
     /** The live database directory. */
