@@ -1,12 +1,14 @@
 package io.ostraka.kv;
 
+import io.ostraka.raft.Invariants;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Executes one operation at a Raft index against a store. Point writes are staged in
- * {@link PendingWrites} and reach the store as one atomic {@link KvWriteBatch} only if the
- * operation (every operation, for a batch) succeeded; reads go to the store directly.
+ * {@link PendingWrites} and join the command's {@link KvWriteBatch} (which the state machine writes
+ * atomically with the applied index and session changes) only if the operation (every operation,
+ * for a batch) succeeded; reads go to the store directly.
  *
  * <p>Everything here is a pure function of (store contents, op, index): no clock, no randomness,
  * no iteration over unordered collections.
@@ -14,8 +16,8 @@ import java.util.List;
 final class CommandExecutor {
     private CommandExecutor() {}
 
-    /** Applies {@code op} as the command at {@code index}. */
-    static KvResult execute(KvStore store, KvOp op, long index) {
+    /** Applies {@code op} as the command at {@code index}, adding its writes (if it succeeded) to {@code out}. */
+    static KvResult execute(KvStore store, KvOp op, long index, KvWriteBatch out) {
         if (op instanceof KvOp.Scan scan) {
             return scan(store, scan);
         }
@@ -27,7 +29,7 @@ final class CommandExecutor {
                 ? batch(pending, batch, index)
                 : point(pending, op, index);
         if (!result.status().abortsBatch()) {
-            pending.commitTo(store);
+            pending.commitTo(out);
         }
         return result;
     }
@@ -38,7 +40,10 @@ final class CommandExecutor {
             return KvResult.invalidRequest(op.code() + " is a write; writes go through the log");
         }
         // A read stages nothing, so the index it would carry is never used.
-        return execute(store, op, 0);
+        KvWriteBatch none = new KvWriteBatch();
+        KvResult result = execute(store, op, 0, none);
+        Invariants.check(none.isEmpty(), "read-only %s staged %d writes", op.code(), none.size());
+        return result;
     }
 
     private static KvResult batch(PendingWrites pending, KvOp.Batch batch, long index) {

@@ -36,6 +36,7 @@ final class KvSnapshotFormat {
     static final int FORMAT_VERSION = 1;
     private static final int ENTRY = 1;
     private static final int END = 0;
+    private static final int RESTORE_BATCH_KEYS = 1000;
     /** A remembered result is at most a batch of full values; anything larger is damage. */
     static final int RESULT_BYTES_MAX = Integer.MAX_VALUE - 8;
 
@@ -49,7 +50,7 @@ final class KvSnapshotFormat {
         data.writeInt(FORMAT_VERSION);
         data.writeLong(appliedIndex);
         data.writeInt(sessions.size());
-        for (SessionTable.Session session : sessions.inIdOrder()) {
+        for (KvSession session : sessions.inIdOrder()) {
             data.writeLong(session.id());
             data.writeLong(session.lastSequence());
             data.writeLong(session.lastActiveIndex());
@@ -134,16 +135,19 @@ final class KvSnapshotFormat {
                         + " or last active index " + lastActiveIndex + " impossible at index " + appliedIndex);
             }
             byte[] result = readBytes(data, RESULT_BYTES_MAX, "session " + id + " result");
-            sessions.restore(new SessionTable.Session(id, lastSequence, result, lastActiveIndex));
+            sessions.restore(new KvSession(id, lastSequence, result, lastActiveIndex));
             previousId = id;
         }
     }
 
     private static void readEntries(DataInputStream data, long appliedIndex, KvStore store) throws IOException {
         byte[] previousKey = null;
+        // Entries reach the store in batches: one RocksDB write per thousand keys, not per key.
+        KvWriteBatch batch = new KvWriteBatch();
         for (long n = 0; ; n++) {
             int marker = data.readUnsignedByte();
             if (marker == END) {
+                store.write(batch);
                 return;
             }
             if (marker != ENTRY) {
@@ -163,7 +167,11 @@ final class KvSnapshotFormat {
                         + version + ", createIndex " + createIndex + ", modIndex " + modIndex
                         + " impossible at applied index " + appliedIndex);
             }
-            store.put(key, new VersionedValue(value, version, createIndex, modIndex));
+            batch.put(key, new VersionedValue(value, version, createIndex, modIndex));
+            if (batch.size() == RESTORE_BATCH_KEYS) {
+                store.write(batch);
+                batch = new KvWriteBatch();
+            }
             previousKey = key;
         }
     }

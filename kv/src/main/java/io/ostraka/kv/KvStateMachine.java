@@ -1,10 +1,14 @@
 package io.ostraka.kv;
 
+import io.ostraka.kv.rocks.RocksKvOptions;
+import io.ostraka.kv.rocks.RocksKvStorage;
 import io.ostraka.node.StateMachine;
 import io.ostraka.raft.Invariants;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -38,27 +42,71 @@ import java.util.function.Supplier;
  * going through the log; the runtime calls them after a ReadIndex (or lease) check. Reads can also
  * be proposed as commands, which linearizes them through the log.
  *
+ * <h2>Storage and durability</h2>
+ * Each applied command reaches the {@link KvStore} as exactly one {@link KvWriteBatch} holding its
+ * data writes, the session changes (records, expiries, evictions) and the new applied index — one
+ * RocksDB {@code WriteBatch} on {@link #onRocksDb}. A durable store is therefore always exactly at
+ * some applied index with matching sessions, and on open the machine reports that index
+ * ({@link #appliedIndex()}) so the runtime replays the log from there: a retried write is still
+ * deduplicated after a restart. If a store write fails (disk full, I/O error) the in-memory session
+ * table may be ahead of the store, so the machine refuses every further call: close and reopen it
+ * (it resumes from the durable state and the Raft log).
+ *
+ * <h2>Snapshots</h2>
+ * The stream form ({@link #snapshot}/{@link #restore}) is portable between storages (docs/kv.md).
+ * The directory form ({@link #snapshotTo}/{@link #restoreFrom}) uses the storage's native snapshot
+ * when it has one: a RocksDB checkpoint (hard links of SST files) with a checksummed manifest.
+ * Restores go to a staging store that replaces the current one only once fully checked.
+ *
  * <h2>Threading</h2>
- * Like every {@link StateMachine}, used from one thread.
+ * Like every {@link StateMachine}, used from one thread. {@link #close} releases the store's native
+ * resources.
  */
-public final class KvStateMachine implements StateMachine {
+public final class KvStateMachine implements StateMachine, AutoCloseable {
     private final KvConfig config;
-    private final Supplier<KvStore> storeFactory;
+    private final KvStorage storage;
     private KvStore store;
     private SessionTable sessions;
     // Invariant: every VersionedValue in store has modIndex <= appliedIndex; appliedIndex only grows
-    // through apply (restore may move it anywhere: it replaces the whole state).
+    // through apply (restore may move it anywhere: it replaces the whole state);
+    // appliedIndex == store.appliedIndex() between calls.
     private long appliedIndex;
+    // Set when a store write or swap failed: the in-memory state can no longer be trusted.
+    private RuntimeException failure;
+    private boolean closed;
 
     /**
      * @param storeFactory makes an empty store; called once now, and once per {@link #restore} so a
      *     corrupt snapshot is rejected without touching the current state
      */
     public KvStateMachine(KvConfig config, Supplier<KvStore> storeFactory) {
+        this(config, new MemoryKvStorage(storeFactory));
+    }
+
+    /**
+     * A state machine over {@code storage}, resuming from the applied index and sessions the
+     * storage's current store holds (0 and none when new).
+     *
+     * @throws UncheckedIOException if the store cannot be opened
+     */
+    public KvStateMachine(KvConfig config, KvStorage storage) {
         this.config = Objects.requireNonNull(config, "config");
-        this.storeFactory = Objects.requireNonNull(storeFactory, "storeFactory");
-        this.store = newEmptyStore();
+        this.storage = Objects.requireNonNull(storage, "storage");
+        try {
+            this.store = storage.openCurrent();
+        } catch (IOException e) {
+            closeQuietly(storage);
+            throw new UncheckedIOException("cannot open the KV store: " + e.getMessage(), e);
+        }
         this.sessions = new SessionTable(config);
+        this.appliedIndex = store.appliedIndex();
+        long applied = appliedIndex;
+        store.forEachSession(session -> {
+            Invariants.check(session.lastActiveIndex() <= applied,
+                    "stored session %d last active at %d after the applied index %d", session.id(),
+                    session.lastActiveIndex(), applied);
+            sessions.restore(session);
+        });
     }
 
     /** A state machine on a {@link MemoryKvStore}. */
@@ -70,22 +118,52 @@ public final class KvStateMachine implements StateMachine {
         return inMemory(KvConfig.DEFAULT);
     }
 
+    /**
+     * A durable state machine on RocksDB in {@code dataDir} (created if missing), resuming at the
+     * applied index it had when last closed or killed. Close it to release native resources.
+     */
+    public static KvStateMachine onRocksDb(KvConfig config, Path dataDir) {
+        return onRocksDb(config, dataDir, RocksKvOptions.DEFAULT);
+    }
+
+    public static KvStateMachine onRocksDb(KvConfig config, Path dataDir, RocksKvOptions options) {
+        try {
+            return new KvStateMachine(config, RocksKvStorage.open(dataDir, options));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the KV store in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
     // ---- Apply -------------------------------------------------------------------------------
 
     @Override
     public byte[] apply(long index, byte[] command) {
+        requireUsable();
         Invariants.check(index > appliedIndex, "apply of index %d after applied index %d", index, appliedIndex);
+        KvWriteBatch batch = new KvWriteBatch();
+        byte[] result = execute(index, command, batch);
+        batch.appliedIndex(index);
+        try {
+            store.write(batch);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        }
         appliedIndex = index;
-        sessions.expire(index);
+        return result;
+    }
+
+    private byte[] execute(long index, byte[] command, KvWriteBatch batch) {
+        sessions.expire(index, batch);
         KvCommand.Decoded decoded = KvCommand.decode(command);
         if (!decoded.isOk()) {
             return KvResult.invalidRequest(decoded.error()).encode();
         }
         KvCommand cmd = decoded.command();
         if (!cmd.hasSession()) {
-            return CommandExecutor.execute(store, cmd.op(), index).encode();
+            return CommandExecutor.execute(store, cmd.op(), index, batch).encode();
         }
-        SessionTable.Session session = sessions.get(cmd.sessionId());
+        KvSession session = sessions.get(cmd.sessionId());
         if (session == null && cmd.sequence() > 1) {
             return KvResult.failure(KvStatus.SESSION_EXPIRED, "session " + cmd.sessionId()
                     + " is unknown or expired and sequence " + cmd.sequence()
@@ -97,11 +175,11 @@ public final class KvStateMachine implements StateMachine {
                     .encode();
         }
         if (session != null && cmd.sequence() == session.lastSequence()) {
-            sessions.record(session.id(), session.lastSequence(), session.lastResult(), index);
+            sessions.record(session.id(), session.lastSequence(), session.lastResult(), index, batch);
             return session.lastResult();
         }
-        byte[] result = CommandExecutor.execute(store, cmd.op(), index).encode();
-        sessions.record(cmd.sessionId(), cmd.sequence(), result, index);
+        byte[] result = CommandExecutor.execute(store, cmd.op(), index, batch).encode();
+        sessions.record(cmd.sessionId(), cmd.sequence(), result, index, batch);
         return result;
     }
 
@@ -119,26 +197,28 @@ public final class KvStateMachine implements StateMachine {
 
     /** The value of {@code key}: OK with value and version info, or NOT_FOUND. */
     public KvResult get(byte[] key) {
-        return CommandExecutor.query(store, new KvOp.Get(key));
+        return query(new KvOp.Get(key));
     }
 
     /** Up to {@code limit} entries in {@code [start, end)}; {@code end == null}: no upper bound. */
     public KvResult scan(byte[] start, byte[] end, int limit) {
-        return CommandExecutor.query(store, new KvOp.Scan(start, end, limit));
+        return query(new KvOp.Scan(start, end, limit));
     }
 
     /** The number of keys in {@code [start, end)}; {@code end == null}: no upper bound. */
     public KvResult count(byte[] start, byte[] end) {
-        return CommandExecutor.query(store, new KvOp.Count(start, end));
+        return query(new KvOp.Count(start, end));
     }
 
     /** The number of keys (DBSIZE). */
     public long size() {
+        requireUsable();
         return store.size();
     }
 
     /** Runs a read-only operation (get, scan, count) locally; a write gets INVALID_REQUEST. */
     public KvResult query(KvOp op) {
+        requireUsable();
         return CommandExecutor.query(store, Objects.requireNonNull(op, "op"));
     }
 
@@ -149,7 +229,7 @@ public final class KvStateMachine implements StateMachine {
 
     /** The last sequence applied for {@code sessionId}, or 0 if the session is unknown. */
     public long lastSequence(long sessionId) {
-        SessionTable.Session session = sessions.get(sessionId);
+        KvSession session = sessions.get(sessionId);
         return session == null ? 0 : session.lastSequence();
     }
 
@@ -157,12 +237,13 @@ public final class KvStateMachine implements StateMachine {
 
     @Override
     public void snapshot(OutputStream out) throws IOException {
+        requireUsable();
         KvSnapshotFormat.write(appliedIndex, sessions, store, out);
     }
 
     /**
      * Replaces the state with the snapshot in {@code in}, which must have been taken at
-     * {@code index}. The snapshot is read into a fresh store and checked completely (structure and
+     * {@code index}. The snapshot is read into a staging store and checked completely (structure and
      * CRC32C) before it replaces anything.
      *
      * @throws CorruptSnapshotException if the snapshot is damaged, truncated or of another index;
@@ -170,17 +251,104 @@ public final class KvStateMachine implements StateMachine {
      */
     @Override
     public void restore(long index, InputStream in) throws IOException {
-        KvStore restoredStore = newEmptyStore();
+        requireUsable();
+        KvStore staging = storage.createStaging();
         SessionTable restoredSessions = new SessionTable(config);
-        KvSnapshotFormat.read(index, in, restoredSessions, restoredStore);
-        store = restoredStore;
-        sessions = restoredSessions;
-        appliedIndex = index;
+        try {
+            KvSnapshotFormat.read(index, in, restoredSessions, staging);
+            KvWriteBatch meta = new KvWriteBatch().appliedIndex(index);
+            restoredSessions.inIdOrder().forEach(meta::putSession);
+            staging.write(meta);
+        } catch (IOException | RuntimeException e) {
+            storage.discard(staging);
+            throw e;
+        }
+        install(staging, restoredSessions, index);
     }
 
-    private KvStore newEmptyStore() {
-        KvStore fresh = Objects.requireNonNull(storeFactory.get(), "storeFactory returned null");
-        Invariants.check(fresh.size() == 0, "storeFactory returned a store with %d keys", fresh.size());
-        return fresh;
+    /**
+     * Writes a snapshot into the empty {@code directory}: a RocksDB checkpoint with a checksummed
+     * manifest when the storage has native snapshots, else the stream form in one file.
+     */
+    @Override
+    public void snapshotTo(Path directory) throws IOException {
+        requireUsable();
+        if (storage.writesNativeSnapshots()) {
+            storage.writeNativeSnapshot(store, appliedIndex, directory);
+        } else {
+            StateMachine.super.snapshotTo(directory);
+        }
+    }
+
+    /**
+     * Restores from a directory written by {@link #snapshotTo} at {@code index}: a native snapshot
+     * is verified (manifest checksum, every file's size and CRC32C, applied index) into a staging
+     * copy that then replaces the store; a stream-form directory is read as by {@link #restore}.
+     *
+     * @throws CorruptSnapshotException if it is damaged or of another index; the state is unchanged
+     */
+    @Override
+    public void restoreFrom(long index, Path directory) throws IOException {
+        requireUsable();
+        if (!storage.isNativeSnapshot(directory)) {
+            StateMachine.super.restoreFrom(index, directory);
+            return;
+        }
+        KvStore staging = storage.openNativeSnapshot(index, directory);
+        SessionTable restoredSessions = new SessionTable(config);
+        try {
+            Invariants.check(staging.appliedIndex() == index, "verified snapshot at %d offered as %d",
+                    staging.appliedIndex(), index);
+            staging.forEachSession(restoredSessions::restore);
+        } catch (RuntimeException e) {
+            storage.discard(staging);
+            throw e;
+        }
+        install(staging, restoredSessions, index);
+    }
+
+    private void install(KvStore staging, SessionTable restoredSessions, long index) throws IOException {
+        try {
+            store = storage.install(store, staging);
+        } catch (IOException | RuntimeException e) {
+            failure = e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+            throw e;
+        }
+        sessions = restoredSessions;
+        appliedIndex = index;
+        Invariants.check(store.appliedIndex() == index, "installed store at %d, expected %d", store.appliedIndex(),
+                index);
+    }
+
+    /** Releases the store (RocksDB: native handles, the data directory lock). Idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            store.close();
+        } finally {
+            storage.close();
+        }
+    }
+
+    private static void closeQuietly(KvStorage storage) {
+        try {
+            storage.close();
+        } catch (IOException e) {
+            // Already failing to open; the open error is the one to report.
+        }
+    }
+
+    private void requireUsable() {
+        if (closed) {
+            throw new IllegalStateException("the KV state machine is closed");
+        }
+        if (failure != null) {
+            throw new IllegalStateException("the KV state machine failed to write its store and must be reopened: "
+                    + failure.getMessage(), failure);
+        }
     }
 }

@@ -2,20 +2,24 @@ package io.ostraka.kv;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Where the state machine keeps its keys. Two implementations are planned: {@link MemoryKvStore}
- * (tests, the simulator, {@code --storage=memory}) and a RocksDB store for the server.
+ * Where the state machine keeps its keys, and — for a durable store — its applied index and
+ * session table. Implementations: {@link MemoryKvStore} (tests, the simulator,
+ * {@code --storage=memory}) and {@code io.ostraka.kv.rocks.RocksKvStore} (the server's default).
  *
  * <p>The shape follows what RocksDB offers cheaply: point reads, an atomic {@link #write} of a
- * whole {@link KvWriteBatch} (one RocksDB {@code WriteBatch} per applied command, so a crash never
- * leaves half a command), and ordered iteration for scans and snapshots. Keys are ordered by
+ * whole {@link KvWriteBatch} (one RocksDB {@code WriteBatch} per applied command carrying the data,
+ * the applied index and the session changes, so a crash never leaves half a command, nor a command
+ * without its dedup record), and ordered iteration for scans and snapshots. Keys are ordered by
  * {@link Bytes#UNSIGNED_LEXICOGRAPHIC}, RocksDB's default bytewise order.
  *
  * <p>Arrays handed to a store are owned by it afterwards; arrays it returns must not be modified.
  * A store is used from one thread (the state machine's apply thread); it is not thread-safe.
+ * Storage failures (disk full, I/O errors) surface as {@link java.io.UncheckedIOException}.
  */
-public interface KvStore {
+public interface KvStore extends AutoCloseable {
     /** The value stored under {@code key}, or {@code null} if the key is absent. */
     VersionedValue get(byte[] key);
 
@@ -25,20 +29,11 @@ public interface KvStore {
     /** Removes {@code key}; returns whether it was present. */
     boolean delete(byte[] key);
 
-    /** Applies every put and delete of {@code batch}, in order, atomically. */
-    default void write(KvWriteBatch batch) {
-        batch.forEach(new KvWriteBatch.Visitor() {
-            @Override
-            public void put(byte[] key, VersionedValue value) {
-                KvStore.this.put(key, value);
-            }
-
-            @Override
-            public void delete(byte[] key) {
-                KvStore.this.delete(key);
-            }
-        });
-    }
+    /**
+     * Applies every put and delete of {@code batch} in order, its session changes, and its applied
+     * index if set — all or nothing.
+     */
+    void write(KvWriteBatch batch);
 
     /**
      * Up to {@code limit} entries with {@code start <= key < end}, in key order; {@code end == null}
@@ -60,8 +55,18 @@ public interface KvStore {
      */
     void forEachEntry(EntryVisitor visitor) throws IOException;
 
-    /** Removes every key. */
+    /** Removes every key (not the applied index or sessions). */
     void clear();
+
+    /** The applied index last written with a batch; 0 for a new store. */
+    long appliedIndex();
+
+    /** Visits the stored sessions in id order (used when a state machine opens the store). */
+    void forEachSession(Consumer<KvSession> visitor);
+
+    /** Releases what the store holds (native handles, files); the in-memory store holds nothing. */
+    @Override
+    default void close() {}
 
     /** Receives entries from {@link #forEachEntry}; may fail with the I/O of whatever it writes to. */
     @FunctionalInterface

@@ -1,17 +1,29 @@
 package io.ostraka.kv;
 
+import io.ostraka.raft.Invariants;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * An ordered list of puts and deletes that a {@link KvStore} applies atomically — the portable
- * form of a RocksDB {@code WriteBatch}. Each applied command produces at most one batch.
+ * form of a RocksDB {@code WriteBatch} — plus the state machine's metadata that must change with
+ * them: the applied index the batch brings the store to, and the session records it writes or
+ * drops. The state machine writes exactly one batch per applied command, so a durable store is
+ * always at some applied index with exactly the data and sessions of that index.
  */
 public final class KvWriteBatch {
+    /** {@link #appliedIndex()} when the batch does not move the applied index. */
+    public static final long NO_APPLIED_INDEX = -1;
+
     // A null value marks a delete.
     private final List<byte[]> keys = new ArrayList<>();
     private final List<VersionedValue> values = new ArrayList<>();
+    // By session id; a null value marks a dropped session. The last change of an id wins.
+    private final TreeMap<Long, KvSession> sessions = new TreeMap<>();
+    private long appliedIndex = NO_APPLIED_INDEX;
 
     public KvWriteBatch put(byte[] key, VersionedValue value) {
         keys.add(Objects.requireNonNull(key, "key"));
@@ -25,15 +37,46 @@ public final class KvWriteBatch {
         return this;
     }
 
+    /** Records (or replaces) a session. */
+    public KvWriteBatch putSession(KvSession session) {
+        sessions.put(Objects.requireNonNull(session, "session").id(), session);
+        return this;
+    }
+
+    /** Drops the session {@code id} (expired or evicted). */
+    public KvWriteBatch deleteSession(long id) {
+        sessions.put(id, null);
+        return this;
+    }
+
+    /** The store is at {@code index} once this batch is written. */
+    public KvWriteBatch appliedIndex(long index) {
+        Invariants.check(index >= 0, "applied index %d < 0", index);
+        appliedIndex = index;
+        return this;
+    }
+
+    /** The applied index this batch sets, or {@link #NO_APPLIED_INDEX}. */
+    public long appliedIndex() {
+        return appliedIndex;
+    }
+
+    /** The number of key puts and deletes (metadata not counted). */
     public int size() {
         return keys.size();
     }
 
+    /** No key puts or deletes (there may still be metadata). */
     public boolean isEmpty() {
         return keys.isEmpty();
     }
 
-    /** Replays the batch in the order it was built. */
+    /** The number of session records written or dropped. */
+    public int sessionChanges() {
+        return sessions.size();
+    }
+
+    /** Replays the key puts and deletes in the order they were added. */
     public void forEach(Visitor visitor) {
         for (int i = 0; i < keys.size(); i++) {
             VersionedValue value = values.get(i);
@@ -45,10 +88,28 @@ public final class KvWriteBatch {
         }
     }
 
-    /** Receives the operations of a batch. */
+    /** Replays the session changes in id order. */
+    public void forEachSessionChange(SessionVisitor visitor) {
+        for (Map.Entry<Long, KvSession> change : sessions.entrySet()) {
+            if (change.getValue() == null) {
+                visitor.deleteSession(change.getKey());
+            } else {
+                visitor.putSession(change.getValue());
+            }
+        }
+    }
+
+    /** Receives the key operations of a batch. */
     public interface Visitor {
         void put(byte[] key, VersionedValue value);
 
         void delete(byte[] key);
+    }
+
+    /** Receives the session changes of a batch. */
+    public interface SessionVisitor {
+        void putSession(KvSession session);
+
+        void deleteSession(long id);
     }
 }

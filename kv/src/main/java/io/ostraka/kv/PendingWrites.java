@@ -5,7 +5,7 @@ import java.util.TreeMap;
 
 /**
  * The writes of one command before they reach the store: reads see them on top of the store, and
- * {@link #commitTo} hands them over as one {@link KvWriteBatch}, or they are simply dropped. This is
+ * {@link #commitTo} hands them over to the command's {@link KvWriteBatch}, or they are simply dropped. This is
  * how a batch is all-or-nothing on any store, including one where writes go to disk.
  */
 final class PendingWrites {
@@ -32,11 +32,8 @@ final class PendingWrites {
         writes.put(key, null);
     }
 
-    void commitTo(KvStore target) {
-        if (writes.isEmpty()) {
-            return;
-        }
-        KvWriteBatch batch = new KvWriteBatch();
+    /** Adds the staged writes, in key order, to {@code batch}. */
+    void commitTo(KvWriteBatch batch) {
         for (Map.Entry<byte[], VersionedValue> write : writes.entrySet()) {
             if (write.getValue() == null) {
                 batch.delete(write.getKey());
@@ -44,6 +41,5 @@ final class PendingWrites {
                 batch.put(write.getKey(), write.getValue());
             }
         }
-        target.write(batch);
     }
 }

@@ -13,22 +13,22 @@ import java.util.TreeSet;
  * whose last activity is below {@code i - sessionIdleIndexesMax} is dropped; and opening a session
  * beyond {@code sessionsMax} drops the least recently active one. Both orders are total
  * (activity index, then session id), so all replicas drop the same sessions at the same index.
+ *
+ * <p>Every change made while applying a command is also added to that command's
+ * {@link KvWriteBatch}, so a durable store persists the table atomically with the data.
  */
 final class SessionTable {
     private final KvConfig config;
-    private final TreeMap<Long, Session> byId = new TreeMap<>();
+    private final TreeMap<Long, KvSession> byId = new TreeMap<>();
     // Invariant: byActivity holds exactly the sessions of byId, ordered by (lastActiveIndex, id).
-    private final TreeSet<Session> byActivity = new TreeSet<>(
-            Comparator.comparingLong(Session::lastActiveIndex).thenComparingLong(Session::id));
+    private final TreeSet<KvSession> byActivity = new TreeSet<>(
+            Comparator.comparingLong(KvSession::lastActiveIndex).thenComparingLong(KvSession::id));
 
     SessionTable(KvConfig config) {
         this.config = config;
     }
 
-    /** A session as remembered; {@code lastResult} is the exact encoded result bytes. */
-    record Session(long id, long lastSequence, byte[] lastResult, long lastActiveIndex) {}
-
-    Session get(long id) {
+    KvSession get(long id) {
         return byId.get(id);
     }
 
@@ -36,54 +36,60 @@ final class SessionTable {
         return byId.size();
     }
 
-    /** Drops the sessions idle for more than the configured number of indexes before {@code index}. */
-    void expire(long index) {
+    /**
+     * Drops the sessions idle for more than the configured number of indexes before {@code index},
+     * recording the drops in {@code changes}.
+     */
+    void expire(long index, KvWriteBatch changes) {
         long oldestKept = index - config.sessionIdleIndexesMax();
         while (!byActivity.isEmpty() && byActivity.first().lastActiveIndex() < oldestKept) {
-            remove(byActivity.first());
+            remove(byActivity.first(), changes);
         }
     }
 
-    /** Records that session {@code id} applied {@code sequence} at {@code index} with {@code result}. */
-    void record(long id, long sequence, byte[] result, long index) {
-        Session previous = byId.get(id);
+    /**
+     * Records that session {@code id} applied {@code sequence} at {@code index} with {@code result};
+     * the new record (and an eviction, if any) goes into {@code changes}.
+     */
+    void record(long id, long sequence, byte[] result, long index, KvWriteBatch changes) {
+        KvSession previous = byId.get(id);
         if (previous != null) {
             Invariants.check(sequence >= previous.lastSequence(), "session %d sequence %d after %d", id,
                     sequence, previous.lastSequence());
-            remove(previous);
+            remove(previous, null);
         } else if (byId.size() >= config.sessionsMax()) {
-            remove(byActivity.first());
+            remove(byActivity.first(), changes);
         }
-        add(new Session(id, sequence, result, index));
+        KvSession session = new KvSession(id, sequence, result, index);
+        add(session);
+        changes.putSession(session);
     }
 
     /** Visits sessions in id order (for snapshots). */
-    Iterable<Session> inIdOrder() {
+    Iterable<KvSession> inIdOrder() {
         return byId.values();
     }
 
-    /** Adds a session read from a snapshot; ids must arrive in increasing order. */
-    void restore(Session session) {
+    /** Adds a session read from a snapshot or a store; ids must arrive in increasing order. */
+    void restore(KvSession session) {
         Invariants.check(byId.isEmpty() || byId.lastKey() < session.id(), "session %d restored out of order",
                 session.id());
         add(session);
     }
 
-    void clear() {
-        byId.clear();
-        byActivity.clear();
-    }
-
-    private void add(Session session) {
+    private void add(KvSession session) {
         byId.put(session.id(), session);
         byActivity.add(session);
         Invariants.check(byId.size() == byActivity.size(), "session indexes disagree: %d by id, %d by activity",
                 byId.size(), byActivity.size());
     }
 
-    private void remove(Session session) {
+    private void remove(KvSession session, KvWriteBatch changes) {
         byId.remove(session.id());
         boolean removed = byActivity.remove(session);
         Invariants.check(removed, "session %d missing from the activity order", session.id());
+        if (changes != null) {
+            changes.deleteSession(session.id());
+        }
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -17,7 +19,9 @@ import net.jqwik.api.constraints.IntRange;
  * Proves determinism, the contract every replica relies on: the same command sequence gives the
  * same results and the same state on two machines — also when one of them starts from a snapshot
  * taken mid-way by a third — with sessions expiring along the way; and no input bytes, however
- * broken, make apply throw.
+ * broken, make apply throw. The RocksDB property holds {@code RocksKvStore} to the same: machines on
+ * RocksDB (restored mid-way from a stream snapshot or a checkpoint, and reopened) return exactly what
+ * a {@code MemoryKvStore} machine returns, and end in byte-identical snapshots.
  */
 class DeterminismPropertiesTest {
     // Small limits so that expiry and eviction happen within a short random history.
@@ -58,6 +62,60 @@ class DeterminismPropertiesTest {
         assertThat(replica.sessionCount()).isEqualTo(original.sessionCount()).isLessThanOrEqualTo(CONFIG.sessionsMax());
         assertThat(replica.scan(new byte[0], null, KvLimits.SCAN_LIMIT_MAX))
                 .isEqualTo(original.scan(new byte[0], null, KvLimits.SCAN_LIMIT_MAX));
+    }
+
+    @Property(tries = 40)
+    void machinesOnRocksDbAgreeWithTheInMemoryOne(@ForAll("histories") List<byte[]> history,
+            @ForAll @IntRange(min = 0, max = 60) int cut, @ForAll boolean viaCheckpoint,
+            @ForAll @IntRange(min = 0, max = 60) int reopenAt) throws IOException {
+        int snapshotAt = Math.min(cut, history.size());
+        Path root = Files.createTempDirectory("kv-determinism");
+        KvStateMachine memory = KvStateMachine.inMemory(CONFIG);
+        KvStateMachine donor = KvStateMachine.onRocksDb(CONFIG, root.resolve("donor"));
+        KvStateMachine replica = KvStateMachine.onRocksDb(CONFIG, root.resolve("replica"));
+        try {
+            for (int i = 0; i < history.size(); i++) {
+                long index = i + 1;
+                byte[] expected = memory.apply(index, history.get(i));
+                if (i < snapshotAt) {
+                    assertThat(donor.apply(index, history.get(i))).as("donor at %d", index).isEqualTo(expected);
+                    if (i == snapshotAt - 1) {
+                        restoreFrom(donor, replica, index, viaCheckpoint, root.resolve("snapshot"));
+                    }
+                } else {
+                    if (i == reopenAt) {
+                        replica.close();
+                        replica = KvStateMachine.onRocksDb(CONFIG, root.resolve("replica"));
+                    }
+                    assertThat(replica.apply(index, history.get(i))).as("replica at %d", index).isEqualTo(expected);
+                }
+            }
+            assertThat(snapshotOf(donor)).isEqualTo(snapshotOf(prefixOf(history, snapshotAt)));
+            assertThat(snapshotOf(replica)).isEqualTo(snapshotOf(memory));
+            assertThat(replica.size()).isEqualTo(memory.size());
+        } finally {
+            donor.close();
+            replica.close();
+            io.ostraka.kv.rocks.RocksKvStorageTestAccess.deleteTree(root);
+        }
+    }
+
+    private static KvStateMachine prefixOf(List<byte[]> history, int length) {
+        KvStateMachine machine = KvStateMachine.inMemory(CONFIG);
+        for (int i = 0; i < length; i++) {
+            machine.apply(i + 1, history.get(i));
+        }
+        return machine;
+    }
+
+    private static void restoreFrom(KvStateMachine donor, KvStateMachine replica, long index, boolean viaCheckpoint,
+            Path snapshotDirectory) throws IOException {
+        if (viaCheckpoint) {
+            donor.snapshotTo(Files.createDirectories(snapshotDirectory));
+            replica.restoreFrom(index, snapshotDirectory);
+        } else {
+            replica.restore(index, new ByteArrayInputStream(snapshotOf(donor)));
+        }
     }
 
     @Property(tries = 1000)

@@ -7,13 +7,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The contract every {@link KvStore} must meet — key order (unsigned bytewise, prefixes first),
- * half-open ranges, limits, ordered batch writes, ordered iteration — so the RocksDB store can be
- * held to exactly what the in-memory one does: subclass and implement {@link #newStore()}.
+ * half-open ranges, limits, ordered batch writes, ordered iteration, exact key counts, and the
+ * applied index and sessions a batch carries — so the RocksDB store is held to exactly what the
+ * in-memory one does: subclass and implement {@link #newStore()}.
  */
 abstract class KvStoreContractTest {
     protected KvStore store;
@@ -23,6 +25,11 @@ abstract class KvStoreContractTest {
     @BeforeEach
     void createStore() {
         store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
     }
 
     private static VersionedValue v(String value) {
@@ -96,5 +103,42 @@ abstract class KvStoreContractTest {
         List<String> seen = new ArrayList<>();
         store.forEachEntry((key, value) -> seen.add(s(key) + "=" + s(value.value())));
         assertThat(seen).containsExactly("a=1", "b=2");
+    }
+
+    @Test
+    void batchCarriesTheAppliedIndexAndSessionChanges() {
+        assertThat(store.appliedIndex()).isZero();
+        KvSession first = new KvSession(5, 1, b("r1"), 3);
+        KvSession negative = new KvSession(-2, 4, b("r2"), 3);
+        store.write(new KvWriteBatch().put(b("k"), v("v")).putSession(first).putSession(negative).appliedIndex(3));
+        assertThat(store.appliedIndex()).isEqualTo(3);
+        List<KvSession> seen = new ArrayList<>();
+        store.forEachSession(seen::add);
+        assertThat(seen).containsExactly(negative, first);
+
+        KvWriteBatch next = new KvWriteBatch().deleteSession(-2).putSession(new KvSession(5, 2, b("r3"), 4))
+                .appliedIndex(4);
+        assertThat(next.isEmpty()).isTrue();
+        assertThat(next.sessionChanges()).isEqualTo(2);
+        store.write(next);
+        seen.clear();
+        store.forEachSession(seen::add);
+        assertThat(seen).containsExactly(new KvSession(5, 2, b("r3"), 4));
+        assertThat(store.appliedIndex()).isEqualTo(4);
+        store.write(new KvWriteBatch().put(b("j"), v("w")));
+        assertThat(store.appliedIndex()).as("a batch without an index leaves it").isEqualTo(4);
+    }
+
+    @Test
+    void sizeStaysExactWhenABatchTouchesAKeyTwice() {
+        store.put(b("a"), v("1"));
+        store.write(new KvWriteBatch().put(b("a"), v("2")).put(b("b"), v("2")).delete(b("b")).delete(b("c"))
+                .put(b("c"), v("3")).delete(b("nope")));
+        assertThat(store.size()).isEqualTo(2);
+        assertThat(store.count(new byte[0], null)).isEqualTo(2);
+        assertThat(store.count(b("b"), null)).isEqualTo(1);
+        store.put(b("a"), v("3"));
+        assertThat(store.size()).isEqualTo(2);
+        assertThat(store.get(b("b"))).isNull();
     }
 }
