@@ -77,7 +77,8 @@ public final class OstrakaServer implements AutoCloseable {
         engine = LogEngine.open(LogEngineConfig.defaults(config.dataDir.resolve("raft"))
                 .withSegmentBytesMax(config.segmentBytes)
                 .withTrailingEntries(config.trailingEntries));
-        stateMachine = KvStateMachine.inMemory(KvConfig.DEFAULT);
+        stateMachine = config.memoryStorage ? KvStateMachine.inMemory(KvConfig.DEFAULT)
+                : KvStateMachine.onRocksDb(KvConfig.DEFAULT, config.dataDir.resolve("kv"));
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ostraka-server-timers");
             t.setDaemon(true);
@@ -196,6 +197,7 @@ public final class OstrakaServer implements AutoCloseable {
             scheduler.shutdownNow();
         }
         closeQuietly(engine);
+        closeQuietly(stateMachine);
         if (lockChannel != null) {
             closeQuietly(lockChannel);
         }
