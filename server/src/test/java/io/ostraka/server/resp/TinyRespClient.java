@@ -18,10 +18,10 @@ import java.util.List;
  * {@code null}, array → {@link List} or {@code null}. Reads time out after 10 s so a broken
  * server fails the test instead of hanging it.
  */
-final class TinyRespClient implements AutoCloseable {
+public final class TinyRespClient implements AutoCloseable {
     /** An error reply. */
-    record Err(String message) {
-        String code() {
+    public record Err(String message) {
+        public String code() {
             int space = message.indexOf(' ');
             return space < 0 ? message : message.substring(0, space);
         }
@@ -32,16 +32,21 @@ final class TinyRespClient implements AutoCloseable {
     private final OutputStream out;
 
     TinyRespClient(int port) throws IOException {
+        this(port, 10_000);
+    }
+
+    /** A client whose connect and reads give up after {@code timeoutMillis}. */
+    public TinyRespClient(int port, int timeoutMillis) throws IOException {
         socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-        socket.setSoTimeout(10_000);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
+        socket.setSoTimeout(timeoutMillis);
         socket.setTcpNoDelay(true);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
     }
 
     /** Sends one command and reads its reply. */
-    Object call(String... args) throws IOException {
+    public Object call(String... args) throws IOException {
         send(args);
         return read();
     }
