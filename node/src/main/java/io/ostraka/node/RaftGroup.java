@@ -59,6 +59,11 @@ public final class RaftGroup {
         return s == null ? 0 : s.leader();
     }
 
+    /** Completes with the leader's id once one is known; fails with TIMEOUT after {@code timeout}. */
+    public CompletableFuture<Long> awaitLeader(java.time.Duration timeout) {
+        return node.awaitLeader(this, 0, timeout);
+    }
+
     /** The core's status as of the end of the loop's last iteration. */
     public Status status() {
         return runner.status();

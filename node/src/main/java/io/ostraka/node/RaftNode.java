@@ -186,17 +186,26 @@ public final class RaftNode implements AutoCloseable, Inbound {
 
     /** Completes when {@code group}'s leader is {@code target}; fails with TIMEOUT after the request timeout. */
     CompletableFuture<Void> awaitLeader(RaftGroup group, long target) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        long deadline = clock.nanoTime() + options.requestTimeout().toNanos();
+        return awaitLeader(group, target, options.requestTimeout()).thenApply(id -> null);
+    }
+
+    /**
+     * Completes with the leader's id once {@code group} has one ({@code target} 0: any leader),
+     * polling the published status; fails with TIMEOUT after {@code timeout}.
+     */
+    CompletableFuture<Long> awaitLeader(RaftGroup group, long target, java.time.Duration timeout) {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        long deadline = clock.nanoTime() + timeout.toNanos();
         Runnable[] check = new Runnable[1];
         check[0] = () -> {
-            if (group.leader() == target) {
-                f.complete(null);
+            long leader = group.leader();
+            if (leader != 0 && (target == 0 || leader == target)) {
+                f.complete(leader);
             } else if (closed) {
                 f.completeExceptionally(new OstrakaException(ErrorCode.STOPPED, "node is closing"));
             } else if (clock.nanoTime() - deadline > 0) {
-                f.completeExceptionally(new OstrakaException(ErrorCode.TIMEOUT,
-                        "leadership did not move to node " + target + " within " + options.requestTimeout().toMillis() + " ms"));
+                f.completeExceptionally(new OstrakaException(ErrorCode.TIMEOUT, (target == 0 ? "no leader was elected"
+                        : "leadership did not move to node " + target) + " within " + timeout.toMillis() + " ms"));
             } else {
                 timers.schedule(check[0], Math.max(1, options.tick().toMillis() / 4), TimeUnit.MILLISECONDS);
             }
