@@ -19,6 +19,8 @@ import java.util.SplittableRandom;
  * @param latencyMeanMicros     mean of the exponential part (reordering comes from it)
  * @param slowRate              probability a peer message is held back for up to two election
  *                              timeouts, so it arrives terms later (stale votes and appends)
+ * @param maxMessageBytes       entry bytes per APPEND (1 = one entry per message, as Figure 8 needs)
+ * @param maxInflightMessages   APPENDs in flight per follower
  * @param fsyncMicros           mean fsync latency
  * @param faultGapMicros        mean time between injected faults
  * @param safetyMicros          length of the faulty phase
@@ -41,6 +43,8 @@ public record SimConfig(
         long latencyMinMicros,
         long latencyMeanMicros,
         double slowRate,
+        long maxMessageBytes,
+        int maxInflightMessages,
         long fsyncMicros,
         double tornWriteRate,
         int clients,
@@ -92,6 +96,8 @@ public record SimConfig(
                 100 + r.nextInt(400),
                 r.nextInt(3) == 0 ? 5_000 : 300 + r.nextInt(1_500),
                 faults && r.nextBoolean() ? r.nextDouble() * 0.05 : 0,
+                new long[] {1, 64, 4096, 1 << 20}[r.nextInt(4)],
+                new int[] {1, 4, 16, 256}[r.nextInt(4)],
                 20 + r.nextInt(500),
                 faults ? 0.5 : 0,
                 2 + r.nextInt(6),
@@ -115,7 +121,7 @@ public record SimConfig(
                 + " heartbeat=" + heartbeatTicks + " preVote=" + preVote + " checkQuorum=" + checkQuorum
                 + " lease=" + leaseReads + "(margin " + leaseMarginTicks + ")"
                 + String.format(java.util.Locale.ROOT, " skew=%.2f loss=%.3f dup=%.3f slow=%.3f", maxClockSkew, lossRate, duplicateRate, slowRate)
-                + " latency=" + latencyMinMicros + "+" + latencyMeanMicros + "us fsync=" + fsyncMicros + "us"
+                + " msg=" + maxMessageBytes + "B/" + maxInflightMessages + " latency=" + latencyMinMicros + "+" + latencyMeanMicros + "us fsync=" + fsyncMicros + "us"
                 + " clients=" + clients + " keys=" + keys + " faults[crash=" + crashes + " pause=" + pauses
                 + " partition=" + partitions + " membership=" + membership + " transfer=" + transfers + "]"
                 + " snapshotEvery=" + snapshotEveryEntries;

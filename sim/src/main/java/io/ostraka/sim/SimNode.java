@@ -101,8 +101,8 @@ final class SimNode {
                 .checkQuorum(sim.config.checkQuorum())
                 .leaseReads(sim.config.leaseReads())
                 .leaseDriftMarginTicks(sim.config.leaseMarginTicks())
-                .maxMessageBytes(4096)
-                .maxInflightMessages(16)
+                .maxMessageBytes(sim.config.maxMessageBytes())
+                .maxInflightMessages(sim.config.maxInflightMessages())
                 .appliedIndex(snapshot.index())
                 .build();
         core = new RaftCore(config, disk.live(), new SplittableRandom(random.nextLong()));
