@@ -65,7 +65,7 @@ final class Nemesis {
         if (sim.config.transfers()) {
             faults.add(this::transfer);
         }
-        if (sim.config.nodes() > 1 && random.nextInt(10) == 0) {
+        if (sim.config.nodes() > 1 && random.nextInt(4) == 0) {
             faults.add(this::electionStorm);
         }
         faults.get(random.nextInt(faults.size())).run();
@@ -89,7 +89,8 @@ final class Nemesis {
             return;
         }
         n.crash();
-        long downtime = (long) (electionMicros() * (0.5 + random.nextDouble() * 3));
+        // Sometimes back almost at once (still in the term it crashed in), sometimes much later.
+        long downtime = (long) (electionMicros() * (random.nextBoolean() ? random.nextDouble() * 0.3 : 0.5 + random.nextDouble() * 3));
         sim.scheduler.after(downtime, "restart " + n.id, () -> {
             if (!n.isUp()) {
                 n.start();

@@ -102,7 +102,7 @@ public record SimConfig(
                 faults ? 0.5 : 0,
                 2 + r.nextInt(6),
                 1 + r.nextInt(5),
-                faults ? 200_000 + r.nextInt(1_000_000) : Long.MAX_VALUE / 4,
+                !faults ? Long.MAX_VALUE / 4 : r.nextInt(3) == 0 ? 20_000 + r.nextInt(100_000) : 200_000 + r.nextInt(1_000_000),
                 faults && r.nextInt(4) != 0,
                 faults && r.nextInt(3) != 0,
                 faults && r.nextInt(4) != 0,
