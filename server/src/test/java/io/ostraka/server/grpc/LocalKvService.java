@@ -1,6 +1,7 @@
 package io.ostraka.server.grpc;
 
 import io.ostraka.kv.KvCommand;
+import io.ostraka.kv.KvConfig;
 import io.ostraka.kv.KvOp;
 import io.ostraka.kv.KvResult;
 import io.ostraka.kv.KvStateMachine;
@@ -30,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
  * Used by this module's gRPC tests and, through the test-jar, by the client's tests.
  */
 public final class LocalKvService implements KvService {
-    private final KvStateMachine kv = KvStateMachine.inMemory();
+    private final KvStateMachine kv;
     private final List<KvCommand> writes = new ArrayList<>();
     private final List<ReadConsistency> readConsistencies = new ArrayList<>();
     private final List<Long> readMinIndexes = new ArrayList<>();
@@ -41,6 +42,15 @@ public final class LocalKvService implements KvService {
     private int applied;
     private OstrakaException redirect;
     private boolean hangReads;
+
+    public LocalKvService() {
+        this(KvConfig.DEFAULT);
+    }
+
+    /** With {@code config}, e.g. a tiny sessionIdleIndexesMax to make sessions expire. */
+    public LocalKvService(KvConfig config) {
+        this.kv = KvStateMachine.inMemory(config);
+    }
 
     @Override
     public synchronized CompletableFuture<Result> write(KvCommand command) {
