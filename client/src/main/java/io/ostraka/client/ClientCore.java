@@ -28,10 +28,9 @@ final class ClientCore implements AutoCloseable {
     private final WriteSession session;
     // Invariant: never decreases. Reads ask for at least this index, so they never go backwards.
     private final AtomicLong highestIndex = new AtomicLong();
-    final Duration requestTimeout;
     final Consistency defaultConsistency;
 
-    ClientCore(List<String> endpoints, Duration requestTimeout, Duration attemptTimeout, Duration backoffInitial,
+    ClientCore(List<String> endpoints, Duration attemptTimeout, Duration backoffInitial,
                Duration backoffMax, RandomGenerator random, Consistency defaultConsistency, int threads) {
         int clientNumber = CLIENTS.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
@@ -44,7 +43,6 @@ final class ClientCore implements AutoCloseable {
         this.router = new Router(endpoints, executor);
         this.runner = new RequestRunner(router, executor, random, attemptTimeout, backoffInitial, backoffMax);
         this.session = new WriteSession(random);
-        this.requestTimeout = requestTimeout;
         this.defaultConsistency = defaultConsistency;
     }
 

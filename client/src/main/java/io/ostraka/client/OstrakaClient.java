@@ -179,7 +179,8 @@ public final class OstrakaClient implements AutoCloseable {
         core.close();
     }
 
-    static byte[] utf8(String s) {
+    /** The UTF-8 bytes of {@code s}: keys and values are bytes on the wire. */
+    public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -290,7 +291,7 @@ public final class OstrakaClient implements AutoCloseable {
                 throw new IllegalArgumentException("no endpoints: give at least one host:port");
             }
             RandomGenerator source = random != null ? random : new SecureRandom();
-            ClientCore core = new ClientCore(endpoints, requestTimeout, attemptTimeout, backoffInitial, backoffMax,
+            ClientCore core = new ClientCore(endpoints, attemptTimeout, backoffInitial, backoffMax,
                     source, defaultConsistency, threads);
             return new OstrakaClient(core, requestTimeout);
         }
