@@ -11,6 +11,7 @@ import io.ostraka.node.ErrorCode;
 import io.ostraka.node.OstrakaException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongFunction;
 
 /**
  * Maps the errors of the KV service onto gRPC status codes plus an {@link ErrorInfo} trailer
@@ -22,8 +23,21 @@ final class GrpcErrors {
 
     /** The status for a failed KvService future, an invalid field, or an unexpected failure. */
     static StatusRuntimeException toStatus(Throwable failure) {
+        return toStatus(failure, null);
+    }
+
+    /**
+     * As {@link #toStatus(Throwable)}; a NOT_LEADER's address is replaced by
+     * {@code leaderClientAddress(leaderId)} when that is given (the exception may carry another
+     * front end's address, e.g. RESP's).
+     */
+    static StatusRuntimeException toStatus(Throwable failure, LongFunction<String> leaderClientAddress) {
         Throwable cause = unwrap(failure);
         if (cause instanceof OstrakaException e) {
+            if (e.code() == ErrorCode.NOT_LEADER && leaderClientAddress != null) {
+                String address = e.leaderId() == 0 ? null : leaderClientAddress.apply(e.leaderId());
+                return fromOstraka(OstrakaException.notLeader(e.leaderId(), address));
+            }
             return fromOstraka(e);
         }
         if (cause instanceof InvalidFieldException e) {

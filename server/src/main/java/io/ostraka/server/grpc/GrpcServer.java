@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 
 /**
  * The client gRPC endpoint of one server: binds {@link Options#host()}:{@link Options#port()}
@@ -43,11 +44,13 @@ public final class GrpcServer implements AutoCloseable {
      * @param inboundMessageBytesMax the largest request accepted (larger ones get RESOURCE_EXHAUSTED)
      * @param limits request validation limits
      * @param shutdownGrace how long {@link #close()} waits for running calls
+     * @param leaderClientAddress maps a leader's node id to its client gRPC address for NOT_LEADER
+     *     hints (see {@link KvGrpcService}); null: pass the KvService's address through
      */
     public record Options(String host, int port, int executorThreads, int inboundMessageBytesMax,
-                          RequestLimits limits, Duration shutdownGrace) {
+                          RequestLimits limits, Duration shutdownGrace, LongFunction<String> leaderClientAddress) {
         public static final Options DEFAULT = new Options("0.0.0.0", ClientApi.DEFAULT_PORT, 2, 16 * 1024 * 1024,
-                RequestLimits.DEFAULT, Duration.ofSeconds(5));
+                RequestLimits.DEFAULT, Duration.ofSeconds(5), null);
 
         public Options {
             Objects.requireNonNull(host, "host");
@@ -65,19 +68,27 @@ public final class GrpcServer implements AutoCloseable {
         }
 
         public Options withHost(String newHost) {
-            return new Options(newHost, port, executorThreads, inboundMessageBytesMax, limits, shutdownGrace);
+            return new Options(newHost, port, executorThreads, inboundMessageBytesMax, limits, shutdownGrace,
+                    leaderClientAddress);
         }
 
         public Options withPort(int newPort) {
-            return new Options(host, newPort, executorThreads, inboundMessageBytesMax, limits, shutdownGrace);
+            return new Options(host, newPort, executorThreads, inboundMessageBytesMax, limits, shutdownGrace,
+                    leaderClientAddress);
         }
 
         public Options withLimits(RequestLimits newLimits) {
-            return new Options(host, port, executorThreads, inboundMessageBytesMax, newLimits, shutdownGrace);
+            return new Options(host, port, executorThreads, inboundMessageBytesMax, newLimits, shutdownGrace,
+                    leaderClientAddress);
         }
 
         public Options withShutdownGrace(Duration grace) {
-            return new Options(host, port, executorThreads, inboundMessageBytesMax, limits, grace);
+            return new Options(host, port, executorThreads, inboundMessageBytesMax, limits, grace,
+                    leaderClientAddress);
+        }
+
+        public Options withLeaderClientAddress(LongFunction<String> resolver) {
+            return new Options(host, port, executorThreads, inboundMessageBytesMax, limits, shutdownGrace, resolver);
         }
     }
 
@@ -98,7 +109,7 @@ public final class GrpcServer implements AutoCloseable {
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
                 .executor(executor)
                 .maxInboundMessageSize(options.inboundMessageBytesMax())
-                .addService(new KvGrpcService(service, options.limits()));
+                .addService(new KvGrpcService(service, options.limits(), options.leaderClientAddress()));
         for (BindableService extra : extraServices) {
             builder.addService(extra);
         }

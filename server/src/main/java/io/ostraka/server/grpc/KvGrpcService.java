@@ -28,6 +28,8 @@ import io.ostraka.kv.ReadConsistency;
 import io.ostraka.server.KvService;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * The {@code ostraka.kv.v1.Kv} gRPC service over a {@link KvService}: each call is validated and
@@ -42,10 +44,21 @@ import java.util.concurrent.CompletableFuture;
 public final class KvGrpcService extends KvGrpc.KvImplBase {
     private final KvService service;
     private final RequestMapper requests;
+    private final LongFunction<String> leaderClientAddress;
 
-    public KvGrpcService(KvService service, RequestLimits limits) {
+    /**
+     * @param leaderClientAddress maps a leader's node id to its client gRPC address (host:port),
+     *     or null if unknown; used to rewrite the hint of NOT_LEADER errors, which may carry
+     *     another front end's address. {@code null}: pass the error's address through unchanged.
+     */
+    public KvGrpcService(KvService service, RequestLimits limits, LongFunction<String> leaderClientAddress) {
         this.service = Objects.requireNonNull(service, "service");
         this.requests = new RequestMapper(limits);
+        this.leaderClientAddress = leaderClientAddress;
+    }
+
+    public KvGrpcService(KvService service, RequestLimits limits) {
+        this(service, limits, null);
     }
 
     public KvGrpcService(KvService service) {
@@ -145,8 +158,7 @@ public final class KvGrpcService extends KvGrpc.KvImplBase {
     }
 
     /** A KvService that throws instead of returning a failed future is treated the same way. */
-    private static CompletableFuture<KvService.Result> call(java.util.function.Supplier<
-            CompletableFuture<KvService.Result>> call) {
+    private static CompletableFuture<KvService.Result> call(Supplier<CompletableFuture<KvService.Result>> call) {
         try {
             return Objects.requireNonNull(call.get(), "KvService returned a null future");
         } catch (RuntimeException e) {
@@ -154,11 +166,11 @@ public final class KvGrpcService extends KvGrpc.KvImplBase {
         }
     }
 
-    private static <T> void reply(StreamObserver<T> out, CompletableFuture<KvService.Result> future,
+    private <T> void reply(StreamObserver<T> out, CompletableFuture<KvService.Result> future,
                                   ResponseBuilder<T> builder) {
         future.whenComplete((result, failure) -> {
             if (failure != null) {
-                out.onError(GrpcErrors.toStatus(failure));
+                out.onError(GrpcErrors.toStatus(failure, leaderClientAddress));
                 return;
             }
             RuntimeException error = GrpcErrors.fromResult(result.result());

@@ -240,6 +240,34 @@ class KvGrpcServiceTest {
     }
 
     @Test
+    void notLeaderHintsCanBeRewrittenToClientAddresses() throws IOException {
+        service.redirectTo(3, "10.0.0.3:6379"); // e.g. the leader's RESP address
+        try (GrpcServer rewriting = GrpcServer.start(service, GrpcServer.Options.DEFAULT.withHost("127.0.0.1")
+                .withPort(0).withLeaderClientAddress(id -> id == 3 ? "10.0.0.3:5379" : null))) {
+            ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", rewriting.port()).usePlaintext()
+                    .build();
+            try {
+                KvGrpc.KvBlockingStub stub = KvGrpc.newBlockingStub(other).withDeadlineAfter(10, TimeUnit.SECONDS);
+                ErrorInfo info = assertError(() -> stub.put(PutRequest.newBuilder().setKey(b("k")).build()),
+                        Status.Code.UNAVAILABLE, "NOT_LEADER");
+                assertThat(info.getLeaderId()).isEqualTo(3);
+                assertThat(info.getLeaderAddress()).isEqualTo("10.0.0.3:5379");
+            } finally {
+                other.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void statusReadsRaftKvServiceFacts() {
+        service.putInfo("leader_grpc", "10.0.0.1:5379").putInfo("voters", "[1, 2, 3]").putInfo("learners", "[4]");
+        StatusResponse status = kv.status(StatusRequest.getDefaultInstance());
+        assertThat(status.getLeaderAddress()).isEqualTo("10.0.0.1:5379");
+        assertThat(status.getMembersList()).extracting(m -> m.getId()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(status.getMembersList()).extracting(m -> m.getVoter()).containsExactly(true, true, true, false);
+    }
+
+    @Test
     void runtimeErrorsMapToStatusCodes() {
         service.failNext(new OstrakaException(ErrorCode.TIMEOUT, "commit timed out"));
         ErrorInfo timeout = assertError(() -> put("k", "v"), Status.Code.DEADLINE_EXCEEDED, "TIMEOUT");
