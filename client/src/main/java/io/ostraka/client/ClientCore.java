@@ -1,0 +1,108 @@
+package io.ostraka.client;
+
+import io.grpc.MethodDescriptor;
+import io.ostraka.api.kv.v1.Session;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * What every view of one client shares: the routing and channels, the retry runner, the write
+ * session, the highest log index seen, and the client's threads (a small named pool that runs
+ * gRPC callbacks and backoff timers; futures complete on it, so callers must not block in
+ * non-async continuations).
+ */
+final class ClientCore implements AutoCloseable {
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
+
+    private final ScheduledThreadPoolExecutor executor;
+    private final Router router;
+    private final RequestRunner runner;
+    private final WriteSession session;
+    // Invariant: never decreases. Reads ask for at least this index, so they never go backwards.
+    private final AtomicLong highestIndex = new AtomicLong();
+    final Consistency defaultConsistency;
+
+    ClientCore(List<String> endpoints, Duration attemptTimeout, Duration backoffInitial,
+               Duration backoffMax, RandomGenerator random, Consistency defaultConsistency, int threads) {
+        int clientNumber = CLIENTS.incrementAndGet();
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.executor = new ScheduledThreadPoolExecutor(threads, runnable -> {
+            Thread thread = new Thread(runnable, "ostraka-client-" + clientNumber + "-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        this.router = new Router(endpoints, executor);
+        this.runner = new RequestRunner(router, executor, random, attemptTimeout, backoffInitial, backoffMax);
+        this.session = new WriteSession(random);
+        this.defaultConsistency = defaultConsistency;
+    }
+
+    /** A read (or Status): no session; retried freely. */
+    <Q, R> CompletableFuture<R> read(MethodDescriptor<Q, R> method, Q request, Duration timeout,
+                                     boolean confirmsLeader, ToLongFunction<R> index) {
+        return runner.run(method, request, timeout, confirmsLeader).thenApply(response -> seen(response, index));
+    }
+
+    /** A write: serialized in the session, built with its session and sequence, retried with them. */
+    <Q, R> CompletableFuture<R> write(MethodDescriptor<Q, R> method, Function<Session, Q> request, Duration timeout,
+                                      ToLongFunction<R> index) {
+        return session.submit(s -> runner.run(method, request.apply(s), timeout, true))
+                .thenApply(response -> seen(response, index));
+    }
+
+    private <R> R seen(R response, ToLongFunction<R> index) {
+        long at = index.applyAsLong(response);
+        highestIndex.accumulateAndGet(at, Math::max);
+        return response;
+    }
+
+    long highestIndex() {
+        return highestIndex.get();
+    }
+
+    long minIndexFor(ReadOptions options) {
+        return Math.max(options.minIndex(), highestIndex.get());
+    }
+
+    long sessionId() {
+        return session.sessionId();
+    }
+
+    long lastSequence() {
+        return session.lastSequence();
+    }
+
+    /** A Status answer named the leader: send the next requests there. */
+    void leaderHint(String address) {
+        if (!address.isEmpty()) {
+            router.notLeader("", address);
+        }
+    }
+
+    String target() {
+        return router.target();
+    }
+
+    @Override
+    public void close() {
+        router.close();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.ostraka.client;
+
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * Runs one unary call to completion: sends it where the {@link Router} says, and on a retryable
+ * failure (NOT_LEADER, NO_QUORUM, TIMEOUT, STOPPED, UNAVAILABLE) tries again — at once when a
+ * NOT_LEADER named a new leader, otherwise after an exponential backoff with jitter — until the
+ * request's deadline. Each attempt gets the remaining time, capped at the attempt timeout, so one
+ * hung node cannot eat the whole deadline.
+ *
+ * <p>Retrying a write is safe only because every write carries its session and sequence: a
+ * retry of a write that did apply is answered with the first result (docs/kv.md).
+ */
+final class RequestRunner {
+    private final Router router;
+    private final ScheduledExecutorService scheduler;
+    private final RandomGenerator random;
+    private final long attemptTimeoutNanos;
+    private final long backoffInitialNanos;
+    private final long backoffMaxNanos;
+
+    RequestRunner(Router router, ScheduledExecutorService scheduler, RandomGenerator random, Duration attemptTimeout,
+                  Duration backoffInitial, Duration backoffMax) {
+        this.router = router;
+        this.scheduler = scheduler;
+        this.random = random;
+        this.attemptTimeoutNanos = attemptTimeout.toNanos();
+        this.backoffInitialNanos = backoffInitial.toNanos();
+        this.backoffMaxNanos = backoffMax.toNanos();
+    }
+
+    /**
+     * @param confirmsLeader whether an answer proves the node is the leader (writes, linearizable
+     *     and lease reads); a follower answers stale and follower reads and Status too
+     */
+    <Q, R> CompletableFuture<R> run(MethodDescriptor<Q, R> method, Q request, Duration timeout,
+                                    boolean confirmsLeader) {
+        Call<Q, R> call = new Call<>(method, request, timeout, confirmsLeader);
+        call.attempt();
+        return call.result;
+    }
+
+    /** One request and its attempts. */
+    private final class Call<Q, R> {
+        final MethodDescriptor<Q, R> method;
+        final Q request;
+        final Duration timeout;
+        final boolean confirmsLeader;
+        final long deadlineNanos;
+        final CompletableFuture<R> result = new CompletableFuture<>();
+        // Touched by one attempt at a time: attempts are sequential.
+        int attempts;
+        int backoffs;
+        int redirectsInARow;
+        OstrakaClientException lastError;
+
+        Call(MethodDescriptor<Q, R> method, Q request, Duration timeout, boolean confirmsLeader) {
+            this.method = method;
+            this.request = request;
+            this.timeout = timeout;
+            this.confirmsLeader = confirmsLeader;
+            this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+        }
+
+        void attempt() {
+            if (result.isDone()) {
+                return; // cancelled by the caller
+            }
+            long remainingNanos = deadlineNanos - System.nanoTime();
+            if (remainingNanos <= 0) {
+                result.completeExceptionally(timedOut());
+                return;
+            }
+            String target = router.target();
+            ManagedChannel channel;
+            try {
+                channel = router.channel(target);
+            } catch (OstrakaClientException e) {
+                result.completeExceptionally(e);
+                return;
+            }
+            attempts++;
+            ClientCall<Q, R> clientCall = channel.newCall(method, CallOptions.DEFAULT
+                    .withDeadlineAfter(Math.min(remainingNanos, attemptTimeoutNanos), TimeUnit.NANOSECONDS));
+            ClientCalls.asyncUnaryCall(clientCall, request, new StreamObserver<R>() {
+                private R response;
+
+                @Override
+                public void onNext(R value) {
+                    response = value;
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    failed(target, t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    if (confirmsLeader) {
+                        router.succeeded(target);
+                    }
+                    result.complete(response);
+                }
+            });
+        }
+
+        void failed(String target, Throwable t) {
+            OstrakaClientException error = Errors.fromThrowable(t).withAttempts(attempts);
+            lastError = error;
+            if (!error.code().isRetryable()) {
+                result.completeExceptionally(error);
+                return;
+            }
+            long delayNanos;
+            boolean redirected = error.code() == ErrorCode.NOT_LEADER && !error.leaderAddress().isEmpty()
+                    && !error.leaderAddress().equals(target);
+            if (error.code() == ErrorCode.NOT_LEADER) {
+                router.notLeader(target, error.leaderAddress());
+            } else {
+                router.failed(target);
+            }
+            // Follow a fresh leader hint at once, but not forever: two nodes pointing at each
+            // other (an election in progress) must not spin.
+            redirectsInARow = redirected ? redirectsInARow + 1 : 0;
+            delayNanos = redirected && redirectsInARow <= 2 ? 0 : nextBackoffNanos();
+            if (System.nanoTime() + delayNanos >= deadlineNanos) {
+                result.completeExceptionally(timedOut());
+                return;
+            }
+            try {
+                scheduler.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new OstrakaClientException(ErrorCode.STOPPED, "the client is closed"));
+            }
+        }
+
+        /** Equal jitter: half the exponential step, plus a random part of the other half. */
+        long nextBackoffNanos() {
+            long step = backoffInitialNanos << Math.min(backoffs, 30);
+            if (step <= 0 || step > backoffMaxNanos) {
+                step = backoffMaxNanos;
+            }
+            backoffs++;
+            long half = step / 2;
+            if (half == 0) {
+                return 0;
+            }
+            synchronized (random) { // a caller's RandomGenerator need not be thread-safe
+                return half + random.nextLong(half + 1);
+            }
+        }
+
+        OstrakaClientException timedOut() {
+            String last = lastError == null ? "" : "; last error: " + lastError.code() + ": " + lastError.getMessage();
+            OstrakaClientException base = lastError;
+            return new OstrakaClientException(ErrorCode.TIMEOUT, method.getBareMethodName() + " did not complete within "
+                    + timeout.toMillis() + " ms (" + attempts + " attempts)" + last,
+                    base == null ? 0 : base.leaderId(), base == null ? "" : base.leaderAddress(), "", attempts, base);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.ostraka.client;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where to send the next attempt. The client starts from the configured endpoints (any nodes),
+ * believes the leader to be wherever a call last succeeded or a NOT_LEADER error pointed, and
+ * when it has no leader to believe in, walks the endpoints round-robin. One channel per address,
+ * made on first use (a leader hint may name an address that was not configured).
+ */
+final class Router {
+    private final List<String> endpoints;
+    private final Executor executor;
+    private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    // The address calls go to first; null when no leader is believed in.
+    private String leader;
+    private int nextEndpoint;
+    private boolean closed;
+
+    Router(List<String> endpoints, Executor executor) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("no endpoints: give at least one host:port");
+        }
+        this.endpoints = List.copyOf(endpoints);
+        this.executor = executor;
+    }
+
+    /** The address the next attempt should go to. */
+    String target() {
+        synchronized (lock) {
+            return leader != null ? leader : endpoints.get(Math.floorMod(nextEndpoint, endpoints.size()));
+        }
+    }
+
+    /** A call to {@code address} succeeded: keep using it. */
+    void succeeded(String address) {
+        synchronized (lock) {
+            leader = address;
+        }
+    }
+
+    /** {@code address} said it is not the leader; {@code hint} (may be empty) names who is. */
+    void notLeader(String address, String hint) {
+        synchronized (lock) {
+            if (hint != null && !hint.isEmpty() && !hint.equals(address)) {
+                leader = hint;
+            } else {
+                forget(address);
+            }
+        }
+    }
+
+    /** {@code address} could not serve the call (unreachable, stopping, no quorum): try another node. */
+    void failed(String address) {
+        synchronized (lock) {
+            forget(address);
+        }
+    }
+
+    private void forget(String address) {
+        if (address.equals(leader)) {
+            leader = null;
+        }
+        int position = endpoints.indexOf(address);
+        // Move past the failed endpoint (or simply on, if it was a hinted address).
+        nextEndpoint = position >= 0 ? position + 1 : nextEndpoint + 1;
+    }
+
+    ManagedChannel channel(String address) {
+        synchronized (lock) {
+            if (closed) {
+                throw new OstrakaClientException(ErrorCode.STOPPED, "the client is closed");
+            }
+            return channels.computeIfAbsent(address, a -> ManagedChannelBuilder.forTarget(a).usePlaintext()
+                    .executor(executor).build());
+        }
+    }
+
+    void close() {
+        List<ManagedChannel> toClose;
+        synchronized (lock) {
+            closed = true;
+            toClose = new ArrayList<>(channels.values());
+            channels.clear();
+        }
+        for (ManagedChannel channel : toClose) {
+            channel.shutdown();
+        }
+        for (ManagedChannel channel : toClose) {
+            try {
+                if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+                    channel.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                channel.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

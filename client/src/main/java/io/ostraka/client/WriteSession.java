@@ -1,0 +1,108 @@
+package io.ostraka.client;
+
+import io.ostraka.api.kv.v1.Session;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The client's exactly-once session (docs/kv.md, "Exactly-once sessions"): a random non-zero
+ * 64-bit id and a sequence numbering its writes. The state machine remembers only the latest
+ * sequence per session, so writes are serialized: one in flight, the rest queued in call order;
+ * each takes the next sequence when it starts and keeps it through all its retries.
+ *
+ * <p>If the cluster has forgotten the session (SESSION_EXPIRED: idle for more than the server's
+ * sessionIdleIndexesMax), a write whose first attempt got that answer was certainly not applied,
+ * so it is resent once in a new session at sequence 1. After retries the client cannot know, and
+ * the error goes to the caller (the next write starts a new session).
+ */
+final class WriteSession {
+    private final RandomGenerator random;
+    private final Object lock = new Object();
+    // Guarded by lock. Invariant: sessionId != 0; lastSequence is the sequence of the newest write started.
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private long sessionId;
+    private long lastSequence;
+
+    WriteSession(RandomGenerator random) {
+        this.random = random;
+        this.sessionId = newSessionId();
+    }
+
+    long sessionId() {
+        synchronized (lock) {
+            return sessionId;
+        }
+    }
+
+    long lastSequence() {
+        synchronized (lock) {
+            return lastSequence;
+        }
+    }
+
+    /** Runs {@code write} with the next session sequence once every earlier write has completed. */
+    <T> CompletableFuture<T> submit(Function<Session, CompletableFuture<T>> write) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> previous;
+        synchronized (lock) {
+            previous = tail;
+            tail = done;
+        }
+        previous.whenComplete((ignored, failure) -> start(write, result, done, true));
+        return result;
+    }
+
+    private <T> void start(Function<Session, CompletableFuture<T>> write, CompletableFuture<T> result,
+                           CompletableFuture<Void> done, boolean mayRenew) {
+        CompletableFuture<T> attempt;
+        try {
+            attempt = write.apply(next());
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((value, failure) -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof OstrakaClientException e && e.code() == ErrorCode.SESSION_EXPIRED) {
+                renew();
+                if (mayRenew && e.attempts() == 1) {
+                    start(write, result, done, false);
+                    return;
+                }
+            }
+            done.complete(null);
+            if (cause != null) {
+                result.completeExceptionally(cause);
+            } else {
+                result.complete(value);
+            }
+        });
+    }
+
+    private Session next() {
+        synchronized (lock) {
+            lastSequence++;
+            return Session.newBuilder().setId(sessionId).setSequence(lastSequence).build();
+        }
+    }
+
+    private void renew() {
+        synchronized (lock) {
+            sessionId = newSessionId();
+            lastSequence = 0;
+        }
+    }
+
+    private long newSessionId() {
+        synchronized (random) {
+            long id;
+            do {
+                id = random.nextLong();
+            } while (id == 0);
+            return id;
+        }
+    }
+}
