@@ -211,6 +211,20 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void anyNumberOfInterchangeableIndeterminateWritesMayHaveTakenEffect() {
+    for (long version = 1; version <= 4; version++) {
+      CheckResult result = new Script()
+          .put(1, "x", "a").info(1)
+          .put(2, "x", "b").info(2)
+          .delete(3, "x").info(3)
+          .put(4, "x", "c").okVersion(4, version)
+          .check();
+
+      assertThat(result.linearizable()).as("put c -> v%d", version).isEqualTo(version <= 3);
+    }
+  }
+
+  @Test
   void invocationNeverCompletedIsIndeterminate() {
     CheckResult result = new Script()
         .put(1, "x", "a")
