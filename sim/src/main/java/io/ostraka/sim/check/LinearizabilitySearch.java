@@ -47,6 +47,8 @@ final class LinearizabilitySearch {
 
   private final List<Operation> ops;
   private final int count;
+  // ops[0, determinateCount) are determinate, in invocation order; the rest indeterminate.
+  private final int determinateCount;
   // The main list holds the determinate operations: entry i < count is the call of ops[i],
   // entry count + i its return, entry 2 * count the head. NONE ends the list.
   private final int[] next;
@@ -64,9 +66,10 @@ final class LinearizabilitySearch {
   private final int[] rankInClass;
   private final int[] placedInClass;
 
-  private LinearizabilitySearch(List<Operation> ops) {
+  private LinearizabilitySearch(List<Operation> ops, int determinateCount) {
     this.ops = ops;
     this.count = ops.size();
+    this.determinateCount = determinateCount;
     this.head = 2 * count;
     this.next = new int[2 * count + 1];
     this.previous = new int[2 * count + 1];
@@ -121,7 +124,19 @@ final class LinearizabilitySearch {
 
   /** Searches for a linearization of {@code ops}, which must all be on one key. */
   static SearchResult run(List<Operation> ops) {
-    return new LinearizabilitySearch(List.copyOf(ops)).search();
+    List<Operation> determinateFirst = new ArrayList<>(ops.size());
+    for (Operation op : ops) {
+      if (!op.isIndeterminate()) {
+        determinateFirst.add(op);
+      }
+    }
+    int determinateCount = determinateFirst.size();
+    for (Operation op : ops) {
+      if (op.isIndeterminate()) {
+        determinateFirst.add(op);
+      }
+    }
+    return new LinearizabilitySearch(determinateFirst, determinateCount).search();
   }
 
   private void link() {
@@ -157,7 +172,7 @@ final class LinearizabilitySearch {
   }
 
   private SearchResult search() {
-    long[] linearized = new long[(count + 63) / 64];
+    Linearized linearized = new Linearized(determinateCount, count - determinateCount);
     Set<CacheKey> seen = new HashSet<>();
     int[] stackCall = new int[count];
     KvState[] stackState = new KvState[count];
@@ -194,7 +209,7 @@ final class LinearizabilitySearch {
         depth--;
         int undone = stackCall[depth];
         state = stackState[depth];
-        clearBit(linearized, undone);
+        linearized.clear(undone);
         if (ops.get(undone).isIndeterminate()) {
           placedInClass[classOf[undone]]--;
           relink(undone, infoNext, infoPrevious);
@@ -212,9 +227,9 @@ final class LinearizabilitySearch {
       if (after == null) {
         continue;
       }
-      setBit(linearized, call);
-      if (!seen.add(new CacheKey(linearized.clone(), after))) {
-        clearBit(linearized, call);
+      linearized.set(call);
+      if (!seen.add(linearized.key(after))) {
+        linearized.clear(call);
         continue;
       }
       stackCall[depth] = call;
@@ -261,25 +276,74 @@ final class LinearizabilitySearch {
     }
   }
 
-  private static void setBit(long[] bits, int i) {
-    bits[i >>> 6] |= 1L << (i & 63);
+  /**
+   * The set of operations linearized so far, as two bitsets: determinate operations (by
+   * invocation) and indeterminate ones. Determinate operations get linearized roughly in order,
+   * so a cache key stores only the determinate words between the leading all-ones words and the
+   * trailing all-zero ones: tens of bytes instead of one bit per operation of the history, which
+   * matters because a failing search visits millions of configurations.
+   */
+  private static final class Linearized {
+    private final int determinateCount;
+    private final long[] determinate;
+    private final long[] indeterminate;
+
+    Linearized(int determinateCount, int indeterminateCount) {
+      this.determinateCount = determinateCount;
+      this.determinate = new long[(determinateCount + 63) / 64];
+      this.indeterminate = new long[(indeterminateCount + 63) / 64];
+    }
+
+    void set(int op) {
+      if (op < determinateCount) {
+        determinate[op >>> 6] |= 1L << (op & 63);
+      } else {
+        int bit = op - determinateCount;
+        indeterminate[bit >>> 6] |= 1L << (bit & 63);
+      }
+    }
+
+    void clear(int op) {
+      if (op < determinateCount) {
+        determinate[op >>> 6] &= ~(1L << (op & 63));
+      } else {
+        int bit = op - determinateCount;
+        indeterminate[bit >>> 6] &= ~(1L << (bit & 63));
+      }
+    }
+
+    CacheKey key(KvState state) {
+      int from = 0;
+      while (from < determinate.length && determinate[from] == -1L) {
+        from++;
+      }
+      int to = determinate.length;
+      while (to > from && determinate[to - 1] == 0) {
+        to--;
+      }
+      return new CacheKey(from, Arrays.copyOfRange(determinate, from, to),
+          indeterminate.clone(), state);
+    }
   }
 
-  private static void clearBit(long[] bits, int i) {
-    bits[i >>> 6] &= ~(1L << (i & 63));
-  }
-
-  /** A visited configuration: which operations are linearized, and the state they lead to. */
-  private record CacheKey(long[] linearized, KvState state) {
+  /**
+   * A visited configuration: which operations are linearized (determinate words before {@code
+   * fullWords} are all ones, after the span all zeros) and the state they lead to.
+   */
+  private record CacheKey(int fullWords, long[] span, long[] indeterminate, KvState state) {
     @Override
     public boolean equals(Object other) {
-      return other instanceof CacheKey key
-          && state.equals(key.state) && Arrays.equals(linearized, key.linearized);
+      return other instanceof CacheKey key && fullWords == key.fullWords
+          && state.equals(key.state) && Arrays.equals(span, key.span)
+          && Arrays.equals(indeterminate, key.indeterminate);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(linearized) * 31 + state.hashCode();
+      int hash = fullWords;
+      hash = hash * 31 + Arrays.hashCode(span);
+      hash = hash * 31 + Arrays.hashCode(indeterminate);
+      return hash * 31 + state.hashCode();
     }
   }
 }

@@ -133,7 +133,7 @@ class GeneratedHistoriesTest {
             .isTrue();
       }
       List<Operation> weakened = new ArrayList<>(ops);
-      weakened.set(i, ops.get(i).withoutOutputVersion());
+      weakened.set(i, ops.get(i).withoutOutputVersion().casAsPut());
       assertThat(BruteForceLinearizability.isLinearizable(weakened)).isTrue();
     }
   }
