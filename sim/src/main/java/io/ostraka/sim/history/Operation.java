@@ -110,6 +110,6 @@ public record Operation(
   }
 
   private static String quote(String s) {
-    return s == null ? "null" : '"' + s + '"';
+    return JsonText.quoteOrNull(s);
   }
 }
