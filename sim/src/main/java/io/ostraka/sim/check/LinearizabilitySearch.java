@@ -4,7 +4,7 @@ import io.ostraka.sim.history.Operation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +38,11 @@ import java.util.TreeSet;
  * of an absent key) is not placed either: leaving it unplaced, and available later, is at least
  * as good. The history is linearizable when every determinate operation is placed.
  *
+ * <p>Two more reductions keep the cache small. Values no read returned are stored as one {@link
+ * KvState#UNREAD_VALUE}, so states that no operation can tell apart are equal. And the cache
+ * ({@link Visited}) skips a configuration subsumed by a visited one: same determinate operations,
+ * same state, no more indeterminate operations placed in any class.
+ *
  * <p>The caller splits the history by key first: linearizability is local (Herlihy &amp; Wing
  * 1990), and the KV model is P-compositional over keys (Horn &amp; Kroening, "Faster
  * linearizability checking via P-compositionality", FORTE 2015), so a history is linearizable iff
@@ -67,6 +72,8 @@ final class LinearizabilitySearch {
   private final int[] classOf;
   private final int[] rankInClass;
   private final int[] placedInClass;
+  // Whether ops[i] writes a value no read returned (its states then hold UNREAD_VALUE).
+  private final boolean[] writesUnreadValue;
 
   private LinearizabilitySearch(List<Operation> ops, int determinateCount) {
     this.ops = ops;
@@ -80,6 +87,7 @@ final class LinearizabilitySearch {
     this.infoPrevious = new int[count + 1];
     this.classOf = new int[count];
     this.rankInClass = new int[count];
+    this.writesUnreadValue = new boolean[count];
     link();
     this.placedInClass = classify();
   }
@@ -91,6 +99,10 @@ final class LinearizabilitySearch {
       if (op.f().isRead() && op.isOk() && op.readValue() != null) {
         valuesRead.add(op.readValue());
       }
+    }
+    for (int i = 0; i < count; i++) {
+      String value = ops.get(i).value();
+      writesUnreadValue[i] = value != null && !valuesRead.contains(value);
     }
     Map<String, Integer> classes = new TreeMap<>();
     List<Integer> members = new ArrayList<>();
@@ -174,8 +186,8 @@ final class LinearizabilitySearch {
   }
 
   private SearchResult search() {
-    Linearized linearized = new Linearized(determinateCount, count - determinateCount);
-    Set<CacheKey> seen = new HashSet<>();
+    Linearized linearized = new Linearized(determinateCount);
+    Visited seen = new Visited();
     int[] stackCall = new int[count];
     KvState[] stackState = new KvState[count];
     int[] stackBound = new int[count]; // for an indeterminate call: the return it unblocked
@@ -211,13 +223,13 @@ final class LinearizabilitySearch {
         depth--;
         int undone = stackCall[depth];
         state = stackState[depth];
-        linearized.clear(undone);
         if (ops.get(undone).isIndeterminate()) {
           placedInClass[classOf[undone]]--;
           relink(undone, infoNext, infoPrevious);
           bound = stackBound[depth];
           infoEntry = infoNext[undone];
         } else {
+          linearized.clear(undone);
           relink(undone + count, next, previous);
           relink(undone, next, previous);
           bound = NONE;
@@ -229,9 +241,21 @@ final class LinearizabilitySearch {
       if (after == null || (call >= determinateCount && after.equals(state))) {
         continue; // an indeterminate no-op (a mismatched cas) is as good as never happening
       }
-      linearized.set(call);
-      if (!seen.add(linearized.key(after))) {
-        linearized.clear(call);
+      if (writesUnreadValue[call]) {
+        after = after.withUnreadValue();
+      }
+      boolean indeterminate = call >= determinateCount;
+      if (indeterminate) {
+        placedInClass[classOf[call]]++;
+      } else {
+        linearized.set(call);
+      }
+      if (!seen.add(linearized.key(after), placedInClass)) {
+        if (indeterminate) {
+          placedInClass[classOf[call]]--;
+        } else {
+          linearized.clear(call);
+        }
         continue;
       }
       stackCall[depth] = call;
@@ -242,8 +266,7 @@ final class LinearizabilitySearch {
         longest = Arrays.copyOf(stackCall, depth);
       }
       state = after;
-      if (ops.get(call).isIndeterminate()) {
-        placedInClass[classOf[call]]++;
+      if (indeterminate) {
         unlink(call, infoNext, infoPrevious);
       } else {
         unlink(call, next, previous);
@@ -279,73 +302,92 @@ final class LinearizabilitySearch {
   }
 
   /**
-   * The set of operations linearized so far, as two bitsets: determinate operations (by
-   * invocation) and indeterminate ones. Determinate operations get linearized roughly in order,
-   * so a cache key stores only the determinate words between the leading all-ones words and the
-   * trailing all-zero ones: tens of bytes instead of one bit per operation of the history, which
-   * matters because a failing search visits millions of configurations.
+   * The determinate operations linearized so far. They get linearized roughly in invocation
+   * order, so a key stores only the words between the leading all-ones and the trailing all-zero
+   * ones: tens of bytes instead of one bit per operation of the history, which matters because a
+   * failing search visits millions of configurations. (Which indeterminate operations are placed
+   * is given by the per-class counts, thanks to the symmetry reduction.)
    */
   private static final class Linearized {
-    private final int determinateCount;
-    private final long[] determinate;
-    private final long[] indeterminate;
+    private final long[] words;
 
-    Linearized(int determinateCount, int indeterminateCount) {
-      this.determinateCount = determinateCount;
-      this.determinate = new long[(determinateCount + 63) / 64];
-      this.indeterminate = new long[(indeterminateCount + 63) / 64];
+    Linearized(int determinateCount) {
+      this.words = new long[(determinateCount + 63) / 64];
     }
 
     void set(int op) {
-      if (op < determinateCount) {
-        determinate[op >>> 6] |= 1L << (op & 63);
-      } else {
-        int bit = op - determinateCount;
-        indeterminate[bit >>> 6] |= 1L << (bit & 63);
-      }
+      words[op >>> 6] |= 1L << (op & 63);
     }
 
     void clear(int op) {
-      if (op < determinateCount) {
-        determinate[op >>> 6] &= ~(1L << (op & 63));
-      } else {
-        int bit = op - determinateCount;
-        indeterminate[bit >>> 6] &= ~(1L << (bit & 63));
-      }
+      words[op >>> 6] &= ~(1L << (op & 63));
     }
 
-    CacheKey key(KvState state) {
+    DeterminateKey key(KvState state) {
       int from = 0;
-      while (from < determinate.length && determinate[from] == -1L) {
+      while (from < words.length && words[from] == -1L) {
         from++;
       }
-      int to = determinate.length;
-      while (to > from && determinate[to - 1] == 0) {
+      int to = words.length;
+      while (to > from && words[to - 1] == 0) {
         to--;
       }
-      return new CacheKey(from, Arrays.copyOfRange(determinate, from, to),
-          indeterminate.clone(), state);
+      return new DeterminateKey(from, Arrays.copyOfRange(words, from, to), state);
     }
   }
 
   /**
-   * A visited configuration: which operations are linearized (determinate words before {@code
-   * fullWords} are all ones, after the span all zeros) and the state they lead to.
+   * Determinate operations linearized (words before {@code fullWords} all ones, after the span
+   * all zeros) and the state reached.
    */
-  private record CacheKey(int fullWords, long[] span, long[] indeterminate, KvState state) {
+  private record DeterminateKey(int fullWords, long[] span, KvState state) {
     @Override
     public boolean equals(Object other) {
-      return other instanceof CacheKey key && fullWords == key.fullWords
-          && state.equals(key.state) && Arrays.equals(span, key.span)
-          && Arrays.equals(indeterminate, key.indeterminate);
+      return other instanceof DeterminateKey key && fullWords == key.fullWords
+          && state.equals(key.state) && Arrays.equals(span, key.span);
     }
 
     @Override
     public int hashCode() {
-      int hash = fullWords;
-      hash = hash * 31 + Arrays.hashCode(span);
-      hash = hash * 31 + Arrays.hashCode(indeterminate);
-      return hash * 31 + state.hashCode();
+      return (fullWords * 31 + Arrays.hashCode(span)) * 31 + state.hashCode();
+    }
+  }
+
+  /**
+   * The configurations visited, with subsumption: a configuration is skipped when one with the
+   * same determinate operations linearized, the same state and, in every effect class, no more
+   * indeterminate operations placed was visited before. That one can do everything this one can
+   * (the same moves lead to the same states, and it has every indeterminate operation this one
+   * has left), so if it failed this one fails, and if it is still being explored it will try
+   * these continuations itself. Equal counts is Lowe's exact cache.
+   */
+  private static final class Visited {
+    private final Map<DeterminateKey, List<int[]>> placedCountsByKey = new HashMap<>();
+    private long size;
+
+    boolean add(DeterminateKey key, int[] placedPerClass) {
+      List<int[]> visited = placedCountsByKey.computeIfAbsent(key, k -> new ArrayList<>(1));
+      for (int[] placed : visited) {
+        if (noneGreater(placed, placedPerClass)) {
+          return false;
+        }
+      }
+      visited.add(placedPerClass.clone());
+      size++;
+      return true;
+    }
+
+    long size() {
+      return size;
+    }
+
+    private static boolean noneGreater(int[] placed, int[] than) {
+      for (int i = 0; i < placed.length; i++) {
+        if (placed[i] > than[i]) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 }

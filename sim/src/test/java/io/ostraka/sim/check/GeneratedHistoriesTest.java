@@ -93,12 +93,12 @@ class GeneratedHistoriesTest {
     assertThat(LinearizabilityChecker.check(mutated).linearizable()).isFalse();
   }
 
-  @Property(tries = 2000)
+  @Property(tries = 10000)
   void agreesWithBruteForceOnSmallHistories(@ForAll long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     double indeterminate = random.nextDouble(0.5); // many interchangeable ones, at times
     History history = new SimulatedKvClients(seed, 1 + random.nextInt(4), 1 + random.nextInt(2),
-        indeterminate, 0.1, 0.0).run(3 + random.nextInt(7));
+        indeterminate, 0.1, 0.0).run(3 + random.nextInt(9));
     if (random.nextBoolean()) {
       history = Mutations.randomMutation(history, random);
     }
