@@ -38,7 +38,8 @@ final class KvModel {
       return state;
     }
     boolean sameValue = op.readValue() == null
-        ? state.value() == null : op.readValue().equals(state.value());
+        ? state.value() == null
+        : state.value() != KvState.UNREAD_VALUE && op.readValue().equals(state.value());
     return sameValue && versionMatches(state.version(), op) ? state : null;
   }
 

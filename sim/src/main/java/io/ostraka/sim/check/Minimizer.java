@@ -19,9 +19,11 @@ import java.util.TreeMap;
  *       operations still running become indeterminate. A linearization of the whole history
  *       yields one of every prefix, so failure is monotone in the cut: binary search for the
  *       earliest failing one (the point Knossos reports).
- *   <li><b>Forgetting reported versions.</b> An operation that reports less admits every
- *       linearization it admitted before. First all versions at once, then one at a time.
- *   <li><b>Greedy dropping</b> (delta debugging, Zeller &amp; Hildebrandt 2002: chunks of halving
+ *   <li><b>Weakening outputs.</b> An operation that reports less admits every linearization it
+ *       admitted before: forget every reported version and treat every cas as the put it amounts
+ *       to when it takes effect; failing that, forget only the versions; failing that, keep all.
+ *   <li><b>Greedy dropping</b>, first of every read but the operation the prefix ends with, then
+ *       (delta debugging, Zeller &amp; Hildebrandt 2002: chunks of halving
  *       size, then one by one to a fixed point) of operations whose removal is sound: any read
  *       (it changes no state), and a write W when every other operation that completes after W
  *       was invoked (so may follow W in a linearization) neither depends on versions (a cas, a
@@ -29,8 +31,16 @@ import java.util.TreeMap;
  *       then changes only versions and the value between W and the next write, which no
  *       remaining operation looks at.
  * </ol>
+ *
+ * <p>Each step reruns the search; minimizing stops after {@value #SEARCHES_MAX} searches and
+ * returns the smallest failing history found so far (still a proof, possibly not minimal).
  */
 final class Minimizer {
+  /** Bound on searches per minimization, so a huge failing key is reported in bounded time. */
+  static final int SEARCHES_MAX = 1_000;
+
+  private int searches;
+
   private Minimizer() {}
 
   /**
@@ -42,8 +52,12 @@ final class Minimizer {
   record Minimized(List<Operation> kept, Map<Integer, Operation> originals) {}
 
   static Minimized minimize(List<Operation> failing) {
+    return new Minimizer().run(failing);
+  }
+
+  private Minimized run(List<Operation> failing) {
     List<Operation> current = shortestFailingPrefix(failing);
-    current = forgetVersions(current);
+    current = weakenOutputs(current);
     current = dropGreedily(current);
     Map<Integer, Operation> originals = new TreeMap<>();
     for (Operation original : failing) {
@@ -56,7 +70,7 @@ final class Minimizer {
     return new Minimized(current, originals);
   }
 
-  private static List<Operation> shortestFailingPrefix(List<Operation> ops) {
+  private List<Operation> shortestFailingPrefix(List<Operation> ops) {
     List<Integer> cuts = new ArrayList<>();
     for (Operation op : ops) {
       if (op.isOk()) {
@@ -96,47 +110,60 @@ final class Minimizer {
     return prefix;
   }
 
-  private static List<Operation> forgetVersions(List<Operation> ops) {
-    List<Operation> all = new ArrayList<>(ops);
-    all.replaceAll(Operation::withoutOutputVersion);
-    if (fails(all)) {
-      return all;
+  private List<Operation> weakenOutputs(List<Operation> ops) {
+    List<Operation> weakest = new ArrayList<>(ops);
+    weakest.replaceAll(op -> op.withoutOutputVersion().casAsPut());
+    if (fails(weakest)) {
+      return weakest;
     }
-    List<Operation> current = new ArrayList<>(ops);
-    for (int i = current.size() - 1; i >= 0; i--) {
-      Operation op = current.get(i);
-      if (op.hasOutputVersion()) {
-        current.set(i, op.withoutOutputVersion());
-        if (!fails(current)) {
-          current.set(i, op);
-        }
-      }
-    }
-    return current;
+    List<Operation> withoutVersions = new ArrayList<>(ops);
+    withoutVersions.replaceAll(Operation::withoutOutputVersion);
+    return fails(withoutVersions) ? withoutVersions : ops;
   }
 
-  private static List<Operation> dropGreedily(List<Operation> ops) {
-    List<Operation> current = new ArrayList<>(ops);
+  private List<Operation> dropGreedily(List<Operation> ops) {
+    List<Operation> current = dropOtherReads(ops);
     for (int chunk = Math.max(1, current.size() / 2); chunk > 1; chunk /= 2) {
       current = dropChunks(current, chunk);
     }
     while (true) {
       int before = current.size();
       current = dropChunks(current, 1);
-      if (current.size() == before) {
+      if (current.size() == before || searches >= SEARCHES_MAX) {
         return current;
       }
     }
   }
 
+  /**
+   * A common shortcut: keep only the writes and the operation that completed last (the one the
+   * prefix cut ended on). Once no read remains to observe them, most writes can go too.
+   */
+  private List<Operation> dropOtherReads(List<Operation> ops) {
+    Operation last = ops.get(0);
+    for (Operation op : ops) {
+      if (op.completeIndex() > last.completeIndex()) {
+        last = op;
+      }
+    }
+    List<Operation> candidate = new ArrayList<>();
+    for (Operation op : ops) {
+      if (!op.f().isRead() || op == last) {
+        candidate.add(op);
+      }
+    }
+    return candidate.size() < ops.size() && fails(candidate) ? candidate : new ArrayList<>(ops);
+  }
+
   /** One pass from the end (the failure is there), trying to drop each run of {@code chunk}. */
-  private static List<Operation> dropChunks(List<Operation> ops, int chunk) {
+  private List<Operation> dropChunks(List<Operation> ops, int chunk) {
     List<Operation> current = ops;
     for (int end = current.size(); end > 0; end -= chunk) {
       int start = Math.max(0, end - chunk);
       List<Operation> candidate = new ArrayList<>(current.subList(0, start));
       candidate.addAll(current.subList(end, current.size()));
-      if (soundToDrop(current.subList(start, end), candidate) && fails(candidate)) {
+      if (searches < SEARCHES_MAX && soundToDrop(current.subList(start, end), candidate)
+          && fails(candidate)) {
         current = candidate;
       }
     }
@@ -172,7 +199,8 @@ final class Minimizer {
     return written == null ? other.readValue() == null : written.equals(other.readValue());
   }
 
-  private static boolean fails(List<Operation> ops) {
+  private boolean fails(List<Operation> ops) {
+    searches++;
     return !LinearizabilitySearch.run(ops).linearizable();
   }
 }

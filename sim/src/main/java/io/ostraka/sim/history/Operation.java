@@ -71,6 +71,20 @@ public record Operation(
         completeTimeNanos);
   }
 
+  /**
+   * A cas as the put it amounts to when it takes effect, reporting no version (a cas that took
+   * effect wrote like a put; one that may not have is as good as an indeterminate put).
+   */
+  public Operation casAsPut() {
+    if (f != KvFunction.CAS) {
+      return this;
+    }
+    return new Operation(
+        id, process, KvFunction.PUT, key, value, Event.NO_VERSION, consistency, outcome,
+        readValue, Event.NO_VERSION, invokeIndex, completeIndex, invokeLine, completeLine,
+        invokeTimeNanos, completeTimeNanos);
+  }
+
   /** E.g. {@code put("b") -> ok v2}, {@code get -> ok "a" v1}, {@code cas(1, "c") -> info}. */
   public String describe() {
     StringBuilder text = new StringBuilder(f.wireName());
@@ -96,6 +110,6 @@ public record Operation(
   }
 
   private static String quote(String s) {
-    return s == null ? "null" : '"' + s + '"';
+    return JsonText.quoteOrNull(s);
   }
 }
