@@ -9,6 +9,13 @@ import picocli.CommandLine.Command;
         subcommands = {
             ServerCommand.class,
             LocalCommand.class,
+            KvCommands.Put.class,
+            KvCommands.Get.class,
+            KvCommands.Del.class,
+            KvCommands.Cas.class,
+            KvCommands.Scan.class,
+            KvCommands.Status.class,
+            BenchCommand.class,
             SimCommand.class,
             CheckHistoryCommand.class,
             CommandLine.HelpCommand.class

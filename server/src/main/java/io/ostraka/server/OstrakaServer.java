@@ -12,6 +12,7 @@ import io.ostraka.node.RaftGroup;
 import io.ostraka.node.RaftNode;
 import io.ostraka.raft.Role;
 import io.ostraka.raft.Status;
+import io.ostraka.server.grpc.GrpcServer;
 import io.ostraka.server.resp.RespServer;
 import io.ostraka.server.resp.RespServerConfig;
 import io.ostraka.transport.GrpcTransport;
@@ -53,6 +54,7 @@ public final class OstrakaServer implements AutoCloseable {
     private RaftGroup group;
     private RaftKvService kv;
     private RespServer resp;
+    private GrpcServer grpc;
     private HttpAdmin http;
     private ScheduledExecutorService scheduler;
     private volatile boolean closed;
@@ -112,6 +114,7 @@ public final class OstrakaServer implements AutoCloseable {
         MemberInfo self = new MemberInfo(config.nodeId, Map.of(
                 "peer", config.advertiseHost + ":" + transport.port(),
                 "resp", config.advertiseHost + ":" + config.respListen.port(),
+                "grpc", config.advertiseHost + ":" + config.grpcListen.port(),
                 "http", config.advertiseHost + ":" + config.httpListen.port()));
         kv = new RaftKvService(config.nodeId, group, transport, scheduler, Clock.SYSTEM, config.requestTimeout, tick, self);
         transport.setForwardHandler(kv);
@@ -124,6 +127,8 @@ public final class OstrakaServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding the RESP port", e);
         }
+        grpc = GrpcServer.start(kv, GrpcServer.Options.DEFAULT.withHost(config.grpcListen.host())
+                .withPort(config.grpcListen.port()).withLeaderClientAddress(id -> kv.address(id, "grpc")));
         http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, kv::info);
         http.start();
         log.info("node {} started: resp {} peer {} http {} data {}", config.nodeId, resp.port(), transport.port(), http.port(), config.dataDir);
@@ -169,6 +174,10 @@ public final class OstrakaServer implements AutoCloseable {
         return transport.port();
     }
 
+    public int grpcPort() {
+        return grpc.port();
+    }
+
     public int httpPort() {
         return http.port();
     }
@@ -188,6 +197,7 @@ public final class OstrakaServer implements AutoCloseable {
         }
         closed = true;
         closeQuietly(resp);
+        closeQuietly(grpc);
         if (group != null && group.isLeader()) {
             transferLeadershipBeforeExit();
         }

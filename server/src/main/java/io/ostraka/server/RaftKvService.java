@@ -50,6 +50,9 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
     private final long timeoutNanos;
     private final long backoffMillis;
     private final MemberInfo self;
+    /** Client-facing addresses of other members, learned by asking them over the peer transport. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, MemberInfo> described = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<Long> describing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public RaftKvService(long nodeId, RaftGroup group, Transport transport, ScheduledExecutorService scheduler,
                          Clock clock, Duration requestTimeout, Duration tick, MemberInfo self) {
@@ -173,8 +176,38 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
 
     private OstrakaException notLeader() {
         long leader = group.leader();
-        MemberInfo info = leader == 0 ? null : group.member(leader);
-        return OstrakaException.notLeader(leader, info == null ? null : info.addresses().get("resp"));
+        return OstrakaException.notLeader(leader, address(leader, "resp"));
+    }
+
+    /**
+     * The {@code role} address ("resp", "grpc", "http", "peer") of node {@code id}, or null while
+     * unknown. Other nodes' client addresses are not in the Raft configuration (only peer addresses
+     * are), so they are asked for once over the peer transport and cached.
+     */
+    public String address(long id, String role) {
+        if (id == 0) {
+            return null;
+        }
+        if (id == nodeId) {
+            return self.addresses().get(role);
+        }
+        MemberInfo known = described.get(id);
+        if (known != null) {
+            return known.addresses().get(role);
+        }
+        if (describing.add(id)) {
+            transport.forward(id, new byte[] {FORWARD_DESCRIBE}).whenComplete((bytes, error) -> {
+                describing.remove(id);
+                if (error == null) {
+                    MemberInfo info = MemberInfo.decodeAll(bytes).get(id);
+                    if (info != null) {
+                        described.put(id, info);
+                    }
+                }
+            });
+        }
+        MemberInfo fromLog = group.member(id);
+        return fromLog == null ? null : fromLog.addresses().get(role);
     }
 
     // ---------------------------------------------------------------- info
@@ -192,9 +225,11 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
         out.put("role", s.role().name().toLowerCase(java.util.Locale.ROOT));
         out.put("term", Long.toString(s.term()));
         out.put("leader_id", Long.toString(s.leader()));
-        MemberInfo leader = s.leader() == 0 ? null : group.member(s.leader());
-        if (leader != null) {
-            leader.addresses().forEach((role, address) -> out.put("leader_" + role, address));
+        for (String role : new String[] {"resp", "grpc", "http", "peer"}) {
+            String address = address(s.leader(), role);
+            if (address != null) {
+                out.put("leader_" + role, address);
+            }
         }
         out.put("commit_index", Long.toString(s.committed()));
         out.put("applied_index", Long.toString(s.applied()));
@@ -205,6 +240,17 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
         out.put("joint", Boolean.toString(s.conf().isJoint()));
         s.peers().forEach((id, p) -> out.put("peer_" + id, "match=" + p.match() + " next=" + p.next() + " state="
                 + p.state() + (p.learner() ? " learner" : "") + " lag=" + Math.max(0, s.lastIndex() - p.match())));
+        for (long id : s.conf().allNodes()) {
+            String grpc = address(id, "grpc");
+            if (grpc != null) {
+                out.put("member." + id + ".client_address", grpc);
+            }
+            String peer = address(id, "peer");
+            if (peer != null) {
+                out.put("member." + id + ".peer_address", peer);
+            }
+            out.put("member." + id + ".voter", Boolean.toString(s.conf().isVoter(id)));
+        }
         return out;
     }
 }

@@ -1,0 +1,151 @@
+package io.ostraka.cli;
+
+import io.ostraka.client.AsyncOstrakaClient;
+import io.ostraka.client.Consistency;
+import io.ostraka.client.OstrakaClient;
+import io.ostraka.client.ReadOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ostraka bench}: closed-loop load from N concurrent clients (each its own session and
+ * one request in flight), a read/write mix over a key space, live progress every second, and
+ * at the end throughput and latency percentiles from an HdrHistogram.
+ */
+@Command(name = "bench", description = "Measure throughput and latency of a running cluster.")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin ClientOptions options;
+
+    @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(names = "--duration", defaultValue = "10s", description = "how long to run (default ${DEFAULT-VALUE}); ignored with --ops")
+    String duration;
+
+    @Option(names = "--ops", defaultValue = "0", description = "total operations instead of a duration")
+    long ops;
+
+    @Option(names = "--value-size", defaultValue = "100", description = "value bytes (default ${DEFAULT-VALUE})")
+    int valueSize;
+
+    @Option(names = "--keys", defaultValue = "10000", description = "key space (default ${DEFAULT-VALUE})")
+    int keys;
+
+    @Option(names = "--read-ratio", defaultValue = "0.0", description = "fraction of reads, 0..1 (default ${DEFAULT-VALUE})")
+    double readRatio;
+
+    @Option(names = "--consistency", defaultValue = "linearizable", description = "read consistency (default ${DEFAULT-VALUE})")
+    Consistency consistency;
+
+    @Option(names = "--warmup", defaultValue = "2s", description = "load before measuring (default ${DEFAULT-VALUE})")
+    String warmup;
+
+    private final Recorder recorder = new Recorder(3);
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private volatile boolean measuring;
+    private volatile boolean stop;
+
+    @Override
+    public Integer call() throws Exception {
+        if (clients < 1 || valueSize < 0 || keys < 1 || readRatio < 0 || readRatio > 1) {
+            System.err.println("bench: --clients, --keys must be >= 1, --value-size >= 0, --read-ratio in [0, 1]");
+            return 2;
+        }
+        byte[] value = new byte[valueSize];
+        new SplittableRandom(1).nextBytes(value);
+        List<OstrakaClient> connections = new ArrayList<>();
+        try {
+            List<CompletableFuture<Void>> loops = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                OstrakaClient c = options.connect();
+                connections.add(c);
+                loops.add(loop(c.async(), new SplittableRandom(i + 17), value));
+            }
+            long warmupNanos = ClientOptions.duration(warmup).toNanos();
+            TimeUnit.NANOSECONDS.sleep(warmupNanos);
+            recorder.reset();
+            done.set(0);
+            errors.set(0);
+            measuring = true;
+            long start = System.nanoTime();
+            long deadline = start + ClientOptions.duration(duration).toNanos();
+            Histogram total = null;
+            long lastDone = 0;
+            while (ops > 0 ? done.get() < ops : System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(1000);
+                Histogram interval = recorder.getIntervalHistogram();
+                total = total == null ? interval.copy() : add(total, interval);
+                long now = done.get();
+                System.out.printf("%6.1fs %8d ops/s  p50 %7.0f us  p99 %8.0f us  errors %d%n", (System.nanoTime() - start) / 1e9,
+                        now - lastDone, interval.getValueAtPercentile(50) / 1e3, interval.getValueAtPercentile(99) / 1e3, errors.get());
+                lastDone = now;
+            }
+            stop = true;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Histogram last = recorder.getIntervalHistogram();
+            total = total == null ? last : add(total, last);
+            CompletableFuture.allOf(loops.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+            report(total, seconds);
+            return errors.get() == 0 ? 0 : 1;
+        } finally {
+            for (OstrakaClient c : connections) {
+                c.close();
+            }
+        }
+    }
+
+    private static Histogram add(Histogram total, Histogram more) {
+        total.add(more);
+        return total;
+    }
+
+    /** One closed-loop client: the next request starts when the previous one completed. */
+    private CompletableFuture<Void> loop(AsyncOstrakaClient client, SplittableRandom random, byte[] value) {
+        CompletableFuture<Void> finished = new CompletableFuture<>();
+        next(client, random, value, finished);
+        return finished;
+    }
+
+    private void next(AsyncOstrakaClient client, SplittableRandom random, byte[] value, CompletableFuture<Void> finished) {
+        if (stop || (ops > 0 && measuring && done.get() >= ops)) {
+            finished.complete(null);
+            return;
+        }
+        byte[] key = OstrakaClient.utf8("bench-" + random.nextInt(keys));
+        long start = System.nanoTime();
+        CompletableFuture<?> op = random.nextDouble() < readRatio
+                ? client.get(key, ReadOptions.of(consistency))
+                : client.put(key, value);
+        op.whenComplete((r, e) -> {
+            if (measuring) {
+                recorder.recordValue(Math.max(1, System.nanoTime() - start));
+                done.incrementAndGet();
+                if (e != null) {
+                    errors.incrementAndGet();
+                }
+            }
+            next(client, random, value, finished);
+        });
+    }
+
+    private void report(Histogram h, double seconds) {
+        System.out.println();
+        System.out.printf("clients %d, value %d B, keys %d, reads %.0f%% (%s)%n", clients, valueSize, keys, readRatio * 100,
+                consistency.name().toLowerCase(java.util.Locale.ROOT));
+        System.out.printf("operations %d in %.1f s: %.0f ops/s, errors %d%n", h.getTotalCount(), seconds, h.getTotalCount() / seconds, errors.get());
+        System.out.printf("latency us: p50 %.0f  p90 %.0f  p99 %.0f  p999 %.0f  max %.0f%n",
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+    }
+}

@@ -1,0 +1,42 @@
+package io.ostraka.cli;
+
+import io.ostraka.client.OstrakaClient;
+import java.time.Duration;
+import java.util.Arrays;
+import picocli.CommandLine.Option;
+
+/** Options every client command shares: where the cluster is and how long to wait. */
+final class ClientOptions {
+    static final String DEFAULT_ENDPOINTS = "127.0.0.1:5379,127.0.0.1:5380,127.0.0.1:5381";
+
+    @Option(names = {"-e", "--endpoints"}, description = "client gRPC addresses of any nodes, comma separated "
+            + "(default: $OSTRAKA_ENDPOINTS, else " + DEFAULT_ENDPOINTS + ")")
+    String endpoints;
+
+    @Option(names = "--timeout", defaultValue = "10s", description = "request timeout, e.g. 500ms, 10s (default ${DEFAULT-VALUE})")
+    String timeout;
+
+    OstrakaClient connect() {
+        String list = endpoints != null ? endpoints : System.getenv().getOrDefault("OSTRAKA_ENDPOINTS", DEFAULT_ENDPOINTS);
+        return OstrakaClient.builder().endpoints(Arrays.asList(list.split(","))).requestTimeout(duration(timeout)).build();
+    }
+
+    static Duration duration(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Main()),
+                    "not a duration: '" + text + "' (use e.g. 500ms, 10s, 2m)");
+        }
+    }
+}
