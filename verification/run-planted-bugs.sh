@@ -5,6 +5,9 @@
 # simulator over seeds 1..MAX_SEEDS until one fails. Prints, per bug, the first failing seed,
 # the violated property and the time it took; exits non-zero if any bug escapes.
 #
+# A patch may start with a line '# sim-options: ...' (before the diff, which git apply ignores)
+# naming simulator options the bug needs, e.g. '--nodes 5' for Figure 8, which needs five voters.
+#
 # usage: verification/run-planted-bugs.sh [MAX_SEEDS] [PATCH...]
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,10 +29,12 @@ for patch in "${patches[@]}"; do
   (cd "$work" && git apply "$patch")
   (cd "$work" && ./mvnw -B -q package -DskipTests -Djacoco.skip=true -Dforbiddenapis.skip=true -pl sim -am) >"$work/build.log" 2>&1 \
     || { echo "$name: the patched tree does not build, see $work/build.log"; cat "$work/build.log"; exit 2; }
-  cp="$work/sim/target/classes:$work/raft/target/classes:$work/kv/target/classes:$work/node/target/classes"
+  cp="$work/sim/target/classes:$work/raft/target/classes:$work/kv/target/classes:$work/node/target/classes:$work/log/target/classes"
   start=$(date +%s.%N)
   set +e
-  java -cp "$cp" io.ostraka.sim.SimMain --seeds "1-$max_seeds" >"$work/sim.log" 2>&1
+  options="$(sed -n 's/^# sim-options: *//p' "$patch" | head -1)"
+  # shellcheck disable=SC2086
+  java -cp "$cp" io.ostraka.sim.SimMain --seeds "1-$max_seeds" $options >"$work/sim.log" 2>&1
   status=$?
   set -e
   elapsed=$(echo "$(date +%s.%N) - $start" | bc)
@@ -37,7 +42,7 @@ for patch in "${patches[@]}"; do
     line="$(grep -m1 'FAILED' "$work/sim.log")"
     seed="$(echo "$line" | awk '{print $2}')"
     property="$(echo "$line" | sed 's/.*FAILED //')"
-    printf '%-42s %-8s %-28s %.1f s\n' "$name" "$seed" "$property" "$elapsed"
+    printf '%-42s %-8s %-28s %.1f s %s\n' "$name" "$seed" "$property" "$elapsed" "$options"
   else
     printf '%-42s %-8s %-28s %.1f s\n' "$name" "-" "NOT CAUGHT in $max_seeds seeds" "$elapsed"
     escaped=$((escaped + 1))
