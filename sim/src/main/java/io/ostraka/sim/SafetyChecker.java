@@ -87,11 +87,24 @@ final class SafetyChecker {
         // yet (the leader commits under it on append): look in every node's log.
         for (SimNode other : sim.nodes.values()) {
             MemoryLog log = other.disk.live();
-            if (e.index() > log.lastIndex() || e.index() < log.firstIndex() || log.term(e.index()) != e.term()) {
+            ConfState folded = node.appliedConf();
+            long from;
+            if (e.index() <= log.snapshot().index()) {
+                // Compacted into a snapshot: its configuration is one in force since the entry.
+                folded = log.snapshot().conf();
+                if (durableOnQuorum(folded, e)) {
+                    return;
+                }
+                from = log.snapshot().index() + 1;
+            } else if (e.index() >= log.firstIndex() && e.index() <= log.lastIndex() && log.term(e.index()) == e.term()) {
+                from = e.index();
+            } else {
                 continue;
             }
-            ConfState folded = node.appliedConf();
-            for (Entry later : log.entries(e.index(), log.lastIndex() + 1, Long.MAX_VALUE)) {
+            if (from > log.lastIndex()) {
+                continue;
+            }
+            for (Entry later : log.entries(Math.max(from, log.firstIndex()), log.lastIndex() + 1, Long.MAX_VALUE)) {
                 if (later.type() == io.ostraka.raft.EntryType.CONF_CHANGE) {
                     folded = io.ostraka.raft.confchange.Changer.apply(folded, io.ostraka.raft.confchange.ConfChange.decode(later.data()));
                     if (durableOnQuorum(folded, e)) {
@@ -100,8 +113,15 @@ final class SafetyChecker {
                 }
             }
         }
+        StringBuilder where = new StringBuilder();
+        for (SimNode n : sim.nodes.values()) {
+            MemoryLog d = n.disk.durable();
+            where.append("\n      node ").append(n.id).append(": durable snapshot ").append(d.snapshot().index())
+                    .append(" log [").append(d.firstIndex()).append(", ").append(d.lastIndex()).append("]")
+                    .append(holdsDurably(d, e) ? " holds it" : " lacks it");
+        }
         sim.check(false, "durable commit", "node " + node.id + " applies " + e
-                + " which is durable on a majority of no configuration in force since " + node.appliedConf());
+                + " which is durable on a majority of no configuration in force since " + node.appliedConf() + where);
     }
 
     private boolean durableOnQuorum(ConfState conf, Entry e) {
