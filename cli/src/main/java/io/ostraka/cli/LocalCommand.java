@@ -50,6 +50,9 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--profile", defaultValue = "default", description = "timing profile: default, low-latency, wan")
     String profile;
 
+    @Option(names = "--lease-reads", description = "let leaders serve lease reads")
+    boolean leaseReads;
+
     private final List<Process> processes = new ArrayList<>();
 
     @Override
@@ -107,6 +110,9 @@ final class LocalCommand implements Callable<Integer> {
                 "--initial-members", members));
         if (nodes < 3 || nodes % 2 == 0) {
             command.add("--dev");
+        }
+        if (leaseReads) {
+            command.add("--lease-reads");
         }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Process p = pb.start();

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             KvCommands.Scan.class,
             KvCommands.Status.class,
             BenchCommand.class,
+            FailoverBenchCommand.class,
             SimCommand.class,
             CheckHistoryCommand.class,
             CommandLine.HelpCommand.class

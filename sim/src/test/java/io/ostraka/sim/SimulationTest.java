@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class SimulationTest {
     /** Seeds run by {@code ./mvnw verify}; about 0.2 s each on the CI machine. */
-    static final int CI_SEEDS = Integer.getInteger("ostraka.sim.seeds", 300);
+    static final int CI_SEEDS = Integer.getInteger("ostraka.sim.seeds", 500);
 
     @Test
     void everySeedInTheCiRangePasses() {
