@@ -44,7 +44,10 @@ public record SnapshotManifest(long groupId, SnapshotMetadata metadata, List<Fil
     /** One data file: name, size and CRC32C of its contents. */
     public record FileEntry(String name, long sizeBytes, int crc32c) {
         public FileEntry {
-            Invariants.check(!name.isEmpty() && !name.contains(" ") && !name.contains("/"), "bad snapshot file name '%s'", name);
+            // Relative '/'-separated paths inside the snapshot directory; no escaping it.
+            Invariants.check(!name.isEmpty() && !name.contains(" ") && !name.startsWith("/") && !name.contains("\\")
+                    && !name.contains("//") && !name.endsWith("/") && !("/" + name + "/").contains("/../")
+                    && !("/" + name + "/").contains("/./"), "bad snapshot file name '%s'", name);
         }
     }
 

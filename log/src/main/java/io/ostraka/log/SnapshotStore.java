@@ -82,7 +82,7 @@ public final class SnapshotStore {
     public void verify(StoredSnapshot snapshot) throws IOException {
         for (SnapshotManifest.FileEntry file : snapshot.manifest().files()) {
             Path path = snapshot.directory().resolve(file.name());
-            SnapshotManifest.FileEntry actual = checksum(path);
+            SnapshotManifest.FileEntry actual = checksum(path, file.name());
             if (actual.sizeBytes() != file.sizeBytes() || actual.crc32c() != file.crc32c()) {
                 throw new LogCorruptionException(path, 0, snapshot.groupId(), "snapshot file does not match its manifest");
             }
@@ -106,6 +106,10 @@ public final class SnapshotStore {
     }
 
     private SnapshotManifest.FileEntry checksum(Path path) throws IOException {
+        return checksum(path, path.getFileName().toString());
+    }
+
+    private SnapshotManifest.FileEntry checksum(Path path, String name) throws IOException {
         CRC32C crc = new CRC32C();
         ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
         long size = 0;
@@ -116,7 +120,7 @@ public final class SnapshotStore {
                 size += n;
             }
         }
-        return new SnapshotManifest.FileEntry(path.getFileName().toString(), size, (int) crc.getValue());
+        return new SnapshotManifest.FileEntry(name, size, (int) crc.getValue());
     }
 
     private void prune(Path groupDir) throws IOException {
@@ -165,13 +169,7 @@ public final class SnapshotStore {
         /** Makes the snapshot durable under its final name and prunes older ones. */
         public StoredSnapshot commit() throws IOException {
             List<SnapshotManifest.FileEntry> files = new ArrayList<>();
-            for (Path file : fileIo.list(directory)) {
-                Invariants.check(Files.isRegularFile(file), "snapshot %s: %s is not a regular file", directory, file);
-                try (FileHandle handle = fileIo.open(file, false)) {
-                    handle.force();
-                }
-                files.add(checksum(file));
-            }
+            collectFiles(directory, directory, files);
             SnapshotManifest manifest = new SnapshotManifest(groupId, metadata, files);
             Path manifestPath = directory.resolve(SnapshotManifest.FILE_NAME);
             try (FileHandle handle = fileIo.open(manifestPath, true)) {
@@ -186,6 +184,28 @@ public final class SnapshotStore {
             fileIo.forceDirectory(groupDir);
             prune(groupDir);
             return new StoredSnapshot(groupId, metadata, target, manifest);
+        }
+
+        /**
+         * Forces and checksums every file below {@code dir}, depth first in name order; files in
+         * subdirectories (a RocksDB checkpoint is one) are named by their '/'-separated path.
+         */
+        private void collectFiles(Path root, Path dir, List<SnapshotManifest.FileEntry> files) throws IOException {
+            List<Path> children = new ArrayList<>(fileIo.list(dir));
+            children.sort(Comparator.naturalOrder());
+            for (Path child : children) {
+                if (Files.isDirectory(child, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    collectFiles(root, child, files);
+                    fileIo.forceDirectory(child);
+                    continue;
+                }
+                Invariants.check(Files.isRegularFile(child, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+                        "snapshot %s: %s is neither a regular file nor a directory", directory, child);
+                try (FileHandle handle = fileIo.open(child, false)) {
+                    handle.force();
+                }
+                files.add(checksum(child, root.relativize(child).toString().replace('\\', '/')));
+            }
         }
 
         public void abort() throws IOException {

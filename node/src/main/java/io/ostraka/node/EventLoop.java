@@ -68,11 +68,11 @@ final class EventLoop implements Executor {
                 long due = (now - nextTickNanos) / tickNanos + 1;
                 nextTickNanos += due * tickNanos;
                 for (GroupRunner g : groups) {
-                    g.tick(due);
+                    guarded(g, () -> g.tick(due));
                 }
             }
             for (GroupRunner g : groups) {
-                g.flush();
+                guarded(g, g::flush);
             }
             if (tasks.isEmpty()) {
                 long wait = nextTickNanos - clock.nanoTime();
@@ -80,6 +80,19 @@ final class EventLoop implements Executor {
                     LockSupport.parkNanos(this, Math.min(wait, TimeUnit.MILLISECONDS.toNanos(50)));
                 }
             }
+        }
+    }
+
+    /**
+     * Runs a group's work; if it throws (a broken invariant, a storage error surfacing as an
+     * exception) that group stops — its callers get STOPPED — and the loop goes on serving the
+     * other groups. A loop thread never dies of one group's failure.
+     */
+    private static void guarded(GroupRunner g, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            g.fail(e);
         }
     }
 

@@ -58,7 +58,7 @@ final class GroupRunner {
     private final long timeoutNanos;
 
     private boolean persisting;
-    private Throwable failure;
+    private volatile Throwable failure;
     private boolean snapshotRequested;
     private long lastSnapshotIndex;
     private long nextReadContext;
@@ -120,6 +120,20 @@ final class GroupRunner {
             node.learnMember(m);
         }
         publish();
+    }
+
+    /**
+     * Runs {@code work} on the group's loop; if it throws, the group stops (callers get STOPPED)
+     * instead of the error being logged and the group carrying on in an unknown state.
+     */
+    void execute(Runnable work) {
+        loop.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                fail(e);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- requests (on the loop)
@@ -272,14 +286,14 @@ final class GroupRunner {
                 // A commit-only hard state need not be durable before anything else happens.
                 durable.whenComplete((v, e) -> {
                     if (e != null) {
-                        loop.execute(() -> fail(e));
+                        execute(() -> fail(e));
                     }
                 });
                 afterPersist(rd);
                 continue;
             }
             persisting = true;
-            durable.whenComplete((v, e) -> loop.execute(() -> {
+            durable.whenComplete((v, e) -> execute(() -> {
                 persisting = false;
                 if (e != null) {
                     fail(e);
@@ -450,7 +464,7 @@ final class GroupRunner {
         appliedConfs.headMap(appliedConfs.floorKey(index)).clear();
         storage.snapshotTaken(meta, node.options().trailingEntries()).whenComplete((v, e) -> {
             if (e != null) {
-                loop.execute(() -> fail(e));
+                execute(() -> fail(e));
             }
         });
         log.info("group {} node {}: snapshot at index {} term {}", groupId, node.options().nodeId(), index, meta.term());

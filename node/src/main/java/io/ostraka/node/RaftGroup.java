@@ -29,7 +29,7 @@ public final class RaftGroup {
     /** Replicates a command; completes with its index and result once applied here. */
     public CompletableFuture<Applied> propose(byte[] command) {
         CompletableFuture<Applied> f = new CompletableFuture<>();
-        runner.loop.execute(() -> runner.propose(command, f));
+        runner.execute(() -> runner.propose(command, f));
         return f;
     }
 
@@ -39,7 +39,7 @@ public final class RaftGroup {
      */
     public <T> CompletableFuture<T> read(ReadLevel level, long minIndex, Function<StateMachine, T> query) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        runner.loop.execute(() -> runner.read(level, minIndex, query, f));
+        runner.execute(() -> runner.read(level, minIndex, query, f));
         return f;
     }
 
@@ -64,6 +64,11 @@ public final class RaftGroup {
         return node.awaitLeader(this, 0, timeout);
     }
 
+    /** Why the group stopped (storage failure, broken invariant), or null while it runs. */
+    public Throwable failure() {
+        return runner.failure();
+    }
+
     /** The core's status as of the end of the loop's last iteration. */
     public Status status() {
         return runner.status();
@@ -80,7 +85,7 @@ public final class RaftGroup {
 
     public SortedMap<Long, MemberInfo> members() {
         CompletableFuture<SortedMap<Long, MemberInfo>> f = new CompletableFuture<>();
-        runner.loop.execute(() -> f.complete(runner.members()));
+        runner.execute(() -> f.complete(runner.members()));
         return f.join();
     }
 
@@ -106,18 +111,18 @@ public final class RaftGroup {
     /** Any change, including joint ones (several voters at once). */
     public CompletableFuture<Long> changeMembership(ConfChange change) {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        runner.loop.execute(() -> runner.proposeConfChange(change, f));
+        runner.execute(() -> runner.proposeConfChange(change, f));
         return f;
     }
 
     /** Asks the leader to hand leadership to {@code to}; completes when {@code to} leads or times out. */
     public CompletableFuture<Void> transferLeadership(long to) {
-        runner.loop.execute(() -> runner.transferLeadership(to));
+        runner.execute(() -> runner.transferLeadership(to));
         return node.awaitLeader(this, to);
     }
 
     /** Takes a snapshot at the next opportunity, regardless of the snapshot policy. */
     public void triggerSnapshot() {
-        runner.loop.execute(runner::requestSnapshot);
+        runner.execute(runner::requestSnapshot);
     }
 }

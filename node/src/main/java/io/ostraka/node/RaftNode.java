@@ -143,7 +143,7 @@ public final class RaftNode implements AutoCloseable, Inbound {
         for (Message m : messages) {
             GroupRunner runner = groups.get(m.groupId());
             if (runner != null && m.to() == options.nodeId()) {
-                runner.loop.execute(() -> runner.step(m));
+                runner.execute(() -> runner.step(m));
             }
         }
     }
@@ -152,7 +152,7 @@ public final class RaftNode implements AutoCloseable, Inbound {
     public void reportUnreachable(long groupId, long peerId) {
         GroupRunner runner = groups.get(groupId);
         if (runner != null) {
-            runner.loop.execute(() -> runner.reportUnreachable(peerId));
+            runner.execute(() -> runner.reportUnreachable(peerId));
         }
     }
 
@@ -160,7 +160,7 @@ public final class RaftNode implements AutoCloseable, Inbound {
     public void reportSnapshot(long groupId, long peerId, boolean delivered) {
         GroupRunner runner = groups.get(groupId);
         if (runner != null) {
-            runner.loop.execute(() -> runner.reportSnapshot(peerId, delivered));
+            runner.execute(() -> runner.reportSnapshot(peerId, delivered));
         }
     }
 

@@ -35,7 +35,13 @@ public final class HttpAdmin implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/health", ex -> reply(ex, 200, "text/plain", "ok\n"));
+        server.createContext("/health", ex -> {
+            if (group.failure() != null) {
+                reply(ex, 500, "text/plain", "failed: " + group.failure() + "\n");
+            } else {
+                reply(ex, 200, "text/plain", "ok\n");
+            }
+        });
         server.createContext("/ready", this::ready);
         server.createContext("/status", ex -> reply(ex, 200, "application/json", json(info.get())));
     }
@@ -54,6 +60,10 @@ public final class HttpAdmin implements AutoCloseable {
     }
 
     private void ready(HttpExchange ex) throws IOException {
+        if (group.failure() != null) {
+            reply(ex, 503, "text/plain", "not ready: the group stopped: " + group.failure() + "\n");
+            return;
+        }
         Status s = group.status();
         boolean leaderKnown = s != null && s.leader() != 0;
         boolean caughtUp = s != null && s.applied() >= s.committed();
