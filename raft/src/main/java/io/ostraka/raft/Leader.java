@@ -48,6 +48,12 @@ final class Leader {
     private final ArrayDeque<long[]> roundsSent = new ArrayDeque<>();
     private long quorumAckedRound;
     private long leaseStartTick = -1;
+    /**
+     * Set once a TIMEOUT_NOW has left: however late it arrives, it lets its target win an election
+     * that overrides stickiness, so no lease may be trusted for the rest of this term, even if the
+     * transfer is aborted meanwhile.
+     */
+    private boolean leaseForfeited;
 
     private final ArrayDeque<PendingRead> reads = new ArrayDeque<>();
     /** Reads that arrived before this term's first commit; the commit index is not known to be current yet. */
@@ -293,7 +299,7 @@ final class Leader {
             }
         }
         if (best != Raft.NONE && bestMatch == r.log.lastIndex()) {
-            r.send(Message.builder(MessageType.TIMEOUT_NOW).to(best));
+            sendTimeoutNow(best);
         }
         r.becomeFollower(r.term, Raft.NONE);
     }
@@ -379,7 +385,7 @@ final class Leader {
             // fill the in-flight window
         }
         if (r.role == Role.LEADER && m.from() == transferee && pr.match() == r.log.lastIndex()) {
-            r.send(Message.builder(MessageType.TIMEOUT_NOW).to(transferee));
+            sendTimeoutNow(transferee);
         }
     }
 
@@ -458,6 +464,7 @@ final class Leader {
     /** Whether a read may be served locally now without a round trip (thesis §6.4.1). */
     boolean leaseValid() {
         return r.config.leaseReads()
+                && !leaseForfeited
                 && transferee == Raft.NONE
                 && committedInTerm()
                 && leaseStartTick >= 0
@@ -487,10 +494,15 @@ final class Leader {
         r.events.add(new RaftEvent(RaftEvent.Type.LEADERSHIP_TRANSFER, r.term, r.log.lastIndex(), to, "started"));
         Progress pr = r.tracker.progress(to);
         if (pr.match() == r.log.lastIndex()) {
-            r.send(Message.builder(MessageType.TIMEOUT_NOW).to(to));
+            sendTimeoutNow(to);
         } else {
             sendAppend(to, true);
         }
+    }
+
+    private void sendTimeoutNow(long to) {
+        leaseForfeited = true;
+        r.send(Message.builder(MessageType.TIMEOUT_NOW).to(to));
     }
 
     private void abortTransfer(String why) {

@@ -135,7 +135,12 @@ public final class RaftCore {
         return raft.role == Role.LEADER && raft.leader.leaseValid();
     }
 
-    /** Starts an election now, as if the election timeout had passed (pre-vote first if enabled). */
+    /**
+     * Starts an election now, as if the election timeout had passed (pre-vote first if enabled).
+     * A node that campaigns gives up its leader early, and with it the stickiness a leader's
+     * lease relies on: with lease reads on, leave elections to the timeout (and hand leadership
+     * over with {@link #transferLeadership}, which voids the lease first).
+     */
     public void campaign() {
         raft.campaign(false);
     }

@@ -70,6 +70,30 @@ class LeaseTest {
     }
 
     @Test
+    void aTimeoutNowStillInFlightAfterAnAbortedTransferForfeitsTheLease() {
+        // Found by the simulator's lease-safety check (seed 69): the transfer timed out, the
+        // lease came back, and the delayed TIMEOUT_NOW then let the target win term+1.
+        Cluster c = leaseCluster();
+        c.elect(1);
+        c.tick(1, 1);
+        c.stabilize();
+        c.core(1).transferLeadership(2);
+        c.process(1);
+        java.util.List<Message> inFlight = c.queued(m -> m.type() == MessageType.TIMEOUT_NOW);
+        assertThat(inFlight).hasSize(1);
+        c.dropMatching(m -> m.type() == MessageType.TIMEOUT_NOW); // delayed, not lost: delivered below
+        for (int i = 0; i < 12; i++) { // the transfer times out and is aborted
+            c.tick(1, 1);
+            c.stabilize();
+        }
+        assertThat(c.core(1).status().transferee()).isZero();
+        assertThat(c.core(1).leaseValid()).as("no lease for the rest of the term").isFalse();
+        c.deliver(inFlight.get(0));
+        c.stabilize();
+        assertThat(c.leader()).isEqualTo(2);
+    }
+
+    @Test
     void leaseNeedsCheckQuorum() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> RaftConfig.builder(1, 1).leaseReads(true).checkQuorum(false).build())

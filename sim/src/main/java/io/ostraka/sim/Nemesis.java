@@ -203,7 +203,26 @@ final class Nemesis {
         leader.transferLeadership(to);
     }
 
+    /**
+     * Many nodes timing out together. With leases on, only naturally: the leader is cut off so
+     * every follower's timeout runs out at about the same moment (forcing campaigns would make
+     * followers abandon a leader before their timeout, which no lease can survive, and which no
+     * real cluster does). Without leases, every node is also forced to campaign at once.
+     */
     private void electionStorm() {
+        SimNode leader = sim.leader();
+        if (sim.config.leaseReads()) {
+            if (leader == null) {
+                return;
+            }
+            sim.scheduler.note("election storm: leader " + leader.id + " cut off");
+            for (long other : sim.nodes.keySet()) {
+                if (other != leader.id) {
+                    sim.network.cut(leader.id, other);
+                }
+            }
+            return;
+        }
         sim.scheduler.note("election storm");
         for (SimNode n : sim.nodes.values()) {
             if (n.isUp()) {

@@ -159,6 +159,24 @@ final class SafetyChecker {
         }
     }
 
+    /**
+     * The durability contract (DESIGN.md, "Storage"): whatever a message acknowledges is durable
+     * before it leaves. A granted vote needs the vote on disk (else a crash lets the node vote
+     * twice in one term); an accepted append needs the entries it acknowledges.
+     */
+    void onSend(SimNode node, io.ostraka.raft.Message m) {
+        io.ostraka.raft.HardState durable = node.disk.durable().hardState();
+        if (m.type() == io.ostraka.raft.MessageType.VOTE_RESPONSE && !m.reject()) {
+            sim.check(durable.term() > m.term() || (durable.term() == m.term() && durable.vote() == m.to()), "durability contract",
+                    "node " + node.id + " grants its vote to " + m.to() + " in term " + m.term()
+                            + " while its durable hard state is " + durable);
+        } else if (m.type() == io.ostraka.raft.MessageType.APPEND_RESPONSE && !m.reject() && m.index() > 0) {
+            MemoryLog log = node.disk.durable();
+            sim.check(m.index() <= log.lastIndex() || m.index() <= log.snapshot().index(), "durability contract",
+                    "node " + node.id + " acknowledges index " + m.index() + " but has only " + log.lastIndex() + " durable");
+        }
+    }
+
     /** After every event: one leader per term, monotonic commit, applied ≤ committed ≤ last. */
     void afterEvent() {
         for (SimNode n : sim.nodes.values()) {
@@ -176,6 +194,26 @@ final class SafetyChecker {
             n.noteCommitted(core.committed());
             sim.check(core.applied() <= core.committed() && core.committed() <= core.lastIndex(), "applied <= committed <= last",
                     "node " + n.id + ": applied " + core.applied() + " committed " + core.committed() + " last " + core.lastIndex());
+        }
+        checkLeases();
+    }
+
+    /**
+     * Lease safety (thesis §6.4.1): while a leader's lease holds it may serve reads alone, so no
+     * leader of a later term may exist. Paused nodes are skipped: they serve nothing until they
+     * resume, and they count the ticks they missed first.
+     */
+    private void checkLeases() {
+        for (SimNode holder : sim.nodes.values()) {
+            if (!holder.isUp() || holder.isPaused() || !holder.core().leaseValid()) {
+                continue;
+            }
+            for (SimNode other : sim.nodes.values()) {
+                if (other.isUp() && other.core().role() == Role.LEADER && other.core().term() > holder.core().term()) {
+                    sim.check(false, "lease safety", "node " + holder.id + " holds a lease in term " + holder.core().term()
+                            + " while node " + other.id + " leads term " + other.core().term());
+                }
+            }
         }
     }
 

@@ -377,6 +377,7 @@ final class SimNode {
                 bytes = disk.snapshotFile(m.snapshot().index());
                 sim.check(bytes != null, "snapshot file", "node " + id + " sends snapshot " + m.snapshot().index() + " it has no file for");
             }
+            sim.safety.onSend(this, m);
             sim.network.send(m, bytes);
         }
         if (rd.snapshot() != null) {
