@@ -30,6 +30,8 @@ import java.util.TreeMap;
 final class SafetyChecker {
     private final Simulation sim;
     private final TreeMap<Long, Long> leaderOfTerm = new TreeMap<>();
+    /** "term/candidate" → the voters that sent it a grant in that term. */
+    private final HashMap<String, java.util.TreeSet<Long>> grants = new HashMap<>();
     /** (index, term) → payload hash and previous term, as first persisted anywhere. */
     private final HashMap<String, long[]> persisted = new HashMap<>();
     /** index → {term, payload hash, a term by which it was known committed}. */
@@ -148,6 +150,7 @@ final class SafetyChecker {
 
     void onBecameLeader(SimNode node) {
         RaftCore core = node.core();
+        checkElection(node);
         MemoryLog log = node.disk.live();
         for (Map.Entry<Long, long[]> c : committed.entrySet()) {
             long index = c.getKey();
@@ -167,6 +170,7 @@ final class SafetyChecker {
     void onSend(SimNode node, io.ostraka.raft.Message m) {
         io.ostraka.raft.HardState durable = node.disk.durable().hardState();
         if (m.type() == io.ostraka.raft.MessageType.VOTE_RESPONSE && !m.reject()) {
+            grants.computeIfAbsent(m.term() + "/" + m.to(), k -> new java.util.TreeSet<>()).add(node.id);
             sim.check(durable.term() > m.term() || (durable.term() == m.term() && durable.vote() == m.to()), "durability contract",
                     "node " + node.id + " grants its vote to " + m.to() + " in term " + m.term()
                             + " while its durable hard state is " + durable);
@@ -175,6 +179,30 @@ final class SafetyChecker {
             sim.check(m.index() <= log.lastIndex() || m.index() <= log.snapshot().index(), "durability contract",
                     "node " + node.id + " acknowledges index " + m.index() + " but has only " + log.lastIndex() + " durable");
         }
+    }
+
+    /**
+     * Election legitimacy: a leader of term t was sent vote grants for term t by a majority of
+     * its voters (both halves of a joint configuration), counting its own vote.
+     */
+    private void checkElection(SimNode node) {
+        RaftCore core = node.core();
+        java.util.TreeSet<Long> voted = new java.util.TreeSet<>(grants.getOrDefault(core.term() + "/" + node.id, new java.util.TreeSet<>()));
+        voted.add(node.id);
+        ConfState conf = core.conf();
+        boolean won = majorityOf(conf.voters(), voted) && (conf.votersOutgoing().isEmpty() || majorityOf(conf.votersOutgoing(), voted));
+        sim.check(won, "election legitimacy", "node " + node.id + " leads term " + core.term() + " with grants from only "
+                + voted + " in configuration " + conf);
+    }
+
+    private static boolean majorityOf(java.util.Set<Long> voters, java.util.Set<Long> voted) {
+        int n = 0;
+        for (long v : voters) {
+            if (voted.contains(v)) {
+                n++;
+            }
+        }
+        return n >= voters.size() / 2 + 1;
     }
 
     /** After every event: one leader per term, monotonic commit, applied ≤ committed ≤ last. */
