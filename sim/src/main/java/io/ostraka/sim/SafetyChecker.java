@@ -219,6 +219,15 @@ final class SafetyChecker {
             }
             sim.check(core.committed() >= n.lastCommitted(), "monotonic commit",
                     "node " + n.id + " commit went from " + n.lastCommitted() + " to " + core.committed());
+            if (core.role() == Role.LEADER && core.committed() > n.lastCommitted()) {
+                // Raft §5.4.2 (Figure 8): a leader commits by counting only entries of its own term.
+                MemoryLog log = n.disk.live();
+                long c = core.committed();
+                if (c >= log.firstIndex() && c <= log.lastIndex()) {
+                    sim.check(log.term(c) == core.term(), "commit rule", "leader " + n.id + " of term " + core.term()
+                            + " advanced its commit to " + c + ", an entry of term " + log.term(c));
+                }
+            }
             n.noteCommitted(core.committed());
             sim.check(core.applied() <= core.committed() && core.committed() <= core.lastIndex(), "applied <= committed <= last",
                     "node " + n.id + ": applied " + core.applied() + " committed " + core.committed() + " last " + core.lastIndex());
