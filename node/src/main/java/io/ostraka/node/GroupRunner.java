@@ -266,7 +266,11 @@ final class GroupRunner {
         while (failure == null && !persisting && core.hasReady()) {
             Ready rd = core.ready();
             learnMembersFrom(rd.entries());
-            boolean writes = rd.snapshot() != null || !rd.entries().isEmpty() || rd.hardState() != null;
+            // A hard state whose term and vote are unchanged (mustSync false) only moves the commit
+            // index: nothing depends on it being durable (a restarted node learns the commit from
+            // the leader, and never commits less than its state machine applied), so it is not
+            // written at all — which keeps an fsync per commit advance off the group-commit writer.
+            boolean writes = rd.snapshot() != null || !rd.entries().isEmpty() || (rd.hardState() != null && rd.mustSync());
             if (!writes) {
                 afterPersist(rd);
                 continue;
