@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
             KvCommands.Status.class,
             BenchCommand.class,
             FailoverBenchCommand.class,
+            AdminCommands.Member_.class,
+            AdminCommands.Leader.class,
+            AdminCommands.Snapshot.class,
             SimCommand.class,
             CheckHistoryCommand.class,
             CommandLine.HelpCommand.class

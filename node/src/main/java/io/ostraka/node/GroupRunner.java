@@ -180,8 +180,12 @@ final class GroupRunner {
         core.transferLeadership(to);
     }
 
-    void requestSnapshot() {
+    private final List<CompletableFuture<SnapshotMetadata>> snapshotWaiters = new ArrayList<>();
+
+    void requestSnapshot(CompletableFuture<SnapshotMetadata> taken) {
         snapshotRequested = true;
+        snapshotWaiters.add(taken);
+        maybeSnapshot();
     }
 
     void step(Message m) {
@@ -450,6 +454,14 @@ final class GroupRunner {
     private void maybeSnapshot() {
         long index = stateMachine.appliedIndex();
         boolean due = index - lastSnapshotIndex >= node.options().snapshotEveryEntries();
+        if (snapshotRequested && index <= lastSnapshotIndex && !snapshotWaiters.isEmpty()) {
+            // Nothing applied since the last snapshot: that one is the answer.
+            SnapshotMetadata latest = storage.view().snapshot();
+            snapshotWaiters.forEach(w -> w.complete(latest));
+            snapshotWaiters.clear();
+            snapshotRequested = false;
+            return;
+        }
         if (!(due || snapshotRequested) || index <= lastSnapshotIndex || index < storage.view().firstIndex() - 1) {
             return;
         }
@@ -472,6 +484,10 @@ final class GroupRunner {
             }
         });
         log.info("group {} node {}: snapshot at index {} term {}", groupId, node.options().nodeId(), index, meta.term());
+        for (CompletableFuture<SnapshotMetadata> waiter : snapshotWaiters) {
+            waiter.complete(meta);
+        }
+        snapshotWaiters.clear();
     }
 
     private ConfState confAt(long index) {

@@ -121,8 +121,13 @@ public final class RaftGroup {
         return node.awaitLeader(this, to);
     }
 
-    /** Takes a snapshot at the next opportunity, regardless of the snapshot policy. */
-    public void triggerSnapshot() {
-        runner.execute(runner::requestSnapshot);
+    /**
+     * Takes a snapshot now, regardless of the snapshot policy; completes with its metadata (the
+     * latest one when nothing was applied since).
+     */
+    public CompletableFuture<io.ostraka.raft.SnapshotMetadata> triggerSnapshot() {
+        CompletableFuture<io.ostraka.raft.SnapshotMetadata> taken = new CompletableFuture<>();
+        runner.execute(() -> runner.requestSnapshot(taken));
+        return taken;
     }
 }

@@ -55,6 +55,7 @@ public final class OstrakaServer implements AutoCloseable {
     private RaftKvService kv;
     private RespServer resp;
     private GrpcServer grpc;
+    private Joiner joiner;
     private HttpAdmin http;
     private ScheduledExecutorService scheduler;
     private volatile boolean closed;
@@ -128,7 +129,15 @@ public final class OstrakaServer implements AutoCloseable {
             throw new IOException("interrupted while binding the RESP port", e);
         }
         grpc = GrpcServer.start(kv, GrpcServer.Options.DEFAULT.withHost(config.grpcListen.host())
-                .withPort(config.grpcListen.port()).withLeaderClientAddress(id -> kv.address(id, "grpc")));
+                .withPort(config.grpcListen.port()).withLeaderClientAddress(id -> kv.address(id, "grpc")),
+                new io.ostraka.server.grpc.AdminGrpcService(group, config.nodeId, (id, role) -> kv.address(id, role)));
+        if (config.join != null) {
+            joiner = new Joiner(config.join, config.nodeId, self.peerAddress(), self.addresses().get("grpc"), group,
+                    transport::setPeerAddress);
+            Thread t = new Thread(joiner, "ostraka-join");
+            t.setDaemon(true);
+            t.start();
+        }
         http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, kv::info);
         http.start();
         log.info("node {} started: resp {} peer {} http {} data {}", config.nodeId, resp.port(), transport.port(), http.port(), config.dataDir);
@@ -196,6 +205,9 @@ public final class OstrakaServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (joiner != null) {
+            joiner.stop();
+        }
         closeQuietly(resp);
         closeQuietly(grpc);
         if (group != null && group.isLeader()) {
