@@ -25,6 +25,9 @@ import java.util.random.RandomGenerator;
  */
 final class RequestRunner {
     private final Router router;
+    /** The least time worth starting another attempt with. */
+    static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
     private final ScheduledExecutorService scheduler;
     private final RandomGenerator random;
     private final long attemptTimeoutNanos;
@@ -79,7 +82,9 @@ final class RequestRunner {
                 return; // cancelled by the caller
             }
             long remainingNanos = deadlineNanos - System.nanoTime();
-            if (remainingNanos <= 0) {
+            // An attempt with almost no time left can only time out on its own clipped deadline,
+            // and would then hide the server's last answer (say NOT_LEADER) behind that TIMEOUT.
+            if (remainingNanos <= 0 || (attempts > 0 && remainingNanos < MIN_ATTEMPT_NANOS)) {
                 result.completeExceptionally(timedOut());
                 return;
             }
@@ -136,7 +141,7 @@ final class RequestRunner {
             // other (an election in progress) must not spin.
             redirectsInARow = redirected ? redirectsInARow + 1 : 0;
             delayNanos = redirected && redirectsInARow <= 2 ? 0 : nextBackoffNanos();
-            if (System.nanoTime() + delayNanos >= deadlineNanos) {
+            if (System.nanoTime() + delayNanos + MIN_ATTEMPT_NANOS >= deadlineNanos) {
                 result.completeExceptionally(timedOut());
                 return;
             }
