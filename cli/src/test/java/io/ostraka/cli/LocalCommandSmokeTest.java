@@ -23,47 +23,63 @@ class LocalCommandSmokeTest {
     @TempDir
     Path dir;
 
+    /**
+     * A base port below the kernel's ephemeral range (where outgoing connections take ports at
+     * random) such that every port the three nodes need (base + 0..2, +10.., +20.., +30..) is free.
+     */
+    private static int freeBasePort() throws java.io.IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(ProcessHandle.current().pid());
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 20000 + random.nextInt(10000);
+            boolean free = true;
+            for (int offset : new int[] {0, 1, 2, 10, 11, 12, 20, 21, 22, 30, 31, 32}) {
+                try (ServerSocket s = new ServerSocket(base + offset)) {
+                    s.setReuseAddress(true);
+                } catch (java.io.IOException taken) {
+                    free = false;
+                    break;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new java.io.IOException("no free block of ports between 20000 and 30000");
+    }
+
     @Test
     void localStartsAClusterThatServesAndStopsOnSigterm() throws Exception {
-        int base;
-        try (ServerSocket s = new ServerSocket(0)) {
-            base = 20000 + (s.getLocalPort() % 20000);
-        }
+        int base = freeBasePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         Process local = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local",
                 "--nodes", "3", "--data", dir.toString(), "--storage", "memory",
                 "--resp-port", Integer.toString(base), "--peer-port", Integer.toString(base + 10),
                 "--grpc-port", Integer.toString(base + 20), "--http-port", Integer.toString(base + 30))
                 .redirectErrorStream(true).start();
+        StringBuffer output = new StringBuffer();
         try {
-            CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(local.getInputStream(), StandardCharsets.UTF_8))) {
+            CompletableFuture<Boolean> ready = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                // Reads the whole output (so the child never blocks on a full pipe), noting the ready line.
+                try {
+                    BufferedReader out = new BufferedReader(new InputStreamReader(local.getInputStream(), StandardCharsets.UTF_8));
                     String line;
-                    boolean seen = false;
                     while ((line = out.readLine()) != null) {
+                        if (output.length() < 200_000) {
+                            output.append(line).append('\n');
+                        }
                         if (line.startsWith("cluster is ready")) {
-                            seen = true;
-                            break;
+                            ready.complete(true);
                         }
                     }
-                    // keep draining so the child never blocks on a full pipe
-                    Thread drain = new Thread(() -> {
-                        try {
-                            while (out.read() >= 0) {
-                                // discard
-                            }
-                        } catch (java.io.IOException ignored) {
-                            // process ended
-                        }
-                    });
-                    drain.setDaemon(true);
-                    drain.start();
-                    return seen;
-                } catch (java.io.IOException e) {
-                    return false;
+                } catch (java.io.IOException ignored) {
+                    // the process ended
                 }
-            }, r -> new Thread(r).start());
-            assertThat(ready.get(90, TimeUnit.SECONDS)).as("ostraka local printed its ready line").isTrue();
+                ready.complete(false);
+            }, "local-output");
+            reader.setDaemon(true);
+            reader.start();
+            assertThat(ready.get(120, TimeUnit.SECONDS)).as(() -> "ostraka local printed its ready line; its output:\n" + output).isTrue();
             try (TinyRespClient one = new TinyRespClient(base, 10_000); TinyRespClient two = new TinyRespClient(base + 1, 10_000)) {
                 assertThat(one.call("SET", "smoke", "test")).isEqualTo("OK");
                 assertThat(two.call("GET", "smoke")).isEqualTo("test");
