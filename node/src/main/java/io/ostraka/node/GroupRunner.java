@@ -58,6 +58,8 @@ final class GroupRunner {
     private final long timeoutNanos;
 
     private boolean persisting;
+    /** Something may have changed since the status was last published. */
+    private boolean dirty = true;
     private volatile Throwable failure;
     private boolean snapshotRequested;
     private long lastSnapshotIndex;
@@ -128,6 +130,7 @@ final class GroupRunner {
      */
     void execute(Runnable work) {
         loop.execute(() -> {
+            dirty = true;
             try {
                 work.run();
             } catch (RuntimeException | Error e) {
@@ -206,6 +209,7 @@ final class GroupRunner {
         if (failure != null) {
             return;
         }
+        dirty = true;
         for (long i = 0; i < ticks; i++) {
             core.tick();
         }
@@ -221,7 +225,10 @@ final class GroupRunner {
             proposeBatch();
         }
         drive();
-        publish();
+        if (dirty) {
+            publish();
+            dirty = false;
+        }
     }
 
     // ---------------------------------------------------------------- proposals
@@ -308,7 +315,6 @@ final class GroupRunner {
                 } else {
                     afterPersist(rd);
                     drive();
-                    publish();
                 }
             }));
             return;
@@ -653,11 +659,4 @@ final class GroupRunner {
         return stateMachine.appliedIndex();
     }
 
-    boolean leaseValidNow() {
-        return core.leaseValid();
-    }
-
-    RaftCore coreForLoop() {
-        return core;
-    }
 }

@@ -171,7 +171,7 @@ public final class RaftCore {
         return raft.role != lastRole || raft.lead != lastLeader
                 || !raft.hardState().equals(lastHardState)
                 || !raft.outbox.isEmpty()
-                || !raft.log.unstableEntries().isEmpty()
+                || raft.log.hasUnstableEntries()
                 || raft.log.unstableSnapshot() != null
                 || raft.log.hasNextCommittedEntries()
                 || !raft.readStates.isEmpty()

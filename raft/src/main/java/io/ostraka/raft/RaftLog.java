@@ -195,6 +195,10 @@ final class RaftLog {
         applied = index;
     }
 
+    boolean hasUnstableEntries() {
+        return !unstable.isEmpty();
+    }
+
     List<Entry> unstableEntries() {
         return List.copyOf(unstable);
     }

@@ -392,12 +392,4 @@ public final class ServerConfig {
         }
         return s.toString();
     }
-
-    public List<String> settingsHelp() {
-        List<String> out = new ArrayList<>();
-        for (Setting s : Setting.values()) {
-            out.add("--" + s.flag + " / " + s.env() + ": " + s.help + (s.defaultValue == null ? "" : " (default " + s.defaultValue + ")"));
-        }
-        return out;
-    }
 }

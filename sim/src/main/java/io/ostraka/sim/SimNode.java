@@ -489,10 +489,6 @@ final class SimNode {
         return atOrBefore.getValue();
     }
 
-    Map<Long, ?> pendingProposals() {
-        return proposals;
-    }
-
     @Override
     public String toString() {
         String state = !up ? "DOWN" : paused ? "PAUSED " + core : String.valueOf(core);

@@ -91,10 +91,7 @@ public final class ProgressTracker {
 
     /** The largest index a quorum of voters has matched. */
     public long committed() {
-        return voters.committedIndex(id -> {
-            Progress p = progress.get(id);
-            return p == null ? 0 : p.match();
-        });
+        return quorumMin(Progress::match);
     }
 
     /** The largest value of {@code f} that a quorum of voters has reached. */
