@@ -148,17 +148,21 @@ final class SafetyChecker {
         return e.index() >= log.firstIndex() && e.index() <= log.lastIndex() && log.term(e.index()) == e.term();
     }
 
-    void onBecameLeader(SimNode node) {
-        RaftCore core = node.core();
-        checkElection(node);
+    /**
+     * {@code node} became leader of {@code term}. The Ready that said so is handled after its
+     * fsync, by which time the core may already have moved on to a later term: check the term
+     * it was elected in, not the core's current one.
+     */
+    void onBecameLeader(SimNode node, long term) {
+        checkElection(node, term);
         MemoryLog log = node.disk.live();
         for (Map.Entry<Long, long[]> c : committed.entrySet()) {
             long index = c.getKey();
-            if (c.getValue()[2] >= core.term() || index < log.firstIndex() || index > log.lastIndex()) {
+            if (c.getValue()[2] >= term || index < log.firstIndex() || index > log.lastIndex()) {
                 continue;
             }
             sim.check(log.term(index) == c.getValue()[0], "leader completeness", "node " + node.id + " leads term "
-                    + core.term() + " without committed entry " + index + "/" + c.getValue()[0]);
+                    + term + " without committed entry " + index + "/" + c.getValue()[0]);
         }
     }
 
@@ -185,13 +189,13 @@ final class SafetyChecker {
      * Election legitimacy: a leader of term t was sent vote grants for term t by a majority of
      * its voters (both halves of a joint configuration), counting its own vote.
      */
-    private void checkElection(SimNode node) {
+    private void checkElection(SimNode node, long term) {
         RaftCore core = node.core();
-        java.util.TreeSet<Long> voted = new java.util.TreeSet<>(grants.getOrDefault(core.term() + "/" + node.id, new java.util.TreeSet<>()));
+        java.util.TreeSet<Long> voted = new java.util.TreeSet<>(grants.getOrDefault(term + "/" + node.id, new java.util.TreeSet<>()));
         voted.add(node.id);
         ConfState conf = core.conf();
         boolean won = majorityOf(conf.voters(), voted) && (conf.votersOutgoing().isEmpty() || majorityOf(conf.votersOutgoing(), voted));
-        sim.check(won, "election legitimacy", "node " + node.id + " leads term " + core.term() + " with grants from only "
+        sim.check(won, "election legitimacy", "node " + node.id + " leads term " + term + " with grants from only "
                 + voted + " in configuration " + conf);
     }
 
