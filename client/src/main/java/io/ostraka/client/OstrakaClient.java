@@ -215,7 +215,7 @@ public final class OstrakaClient implements AutoCloseable {
         private Duration requestTimeout = Duration.ofSeconds(10);
         private Duration attemptTimeout = Duration.ofSeconds(5);
         private Duration backoffInitial = Duration.ofMillis(20);
-        private Duration backoffMax = Duration.ofSeconds(1);
+        private Duration backoffMax = Duration.ofMillis(250);
         private RandomGenerator random;
         private Consistency defaultConsistency = Consistency.LINEARIZABLE;
         private int threads = 2;
@@ -253,7 +253,7 @@ public final class OstrakaClient implements AutoCloseable {
             return this;
         }
 
-        /** Backoff between retries: starts near {@code initial}, doubles, stays under {@code max} (20 ms, 1 s). */
+        /** Backoff between retries: starts near {@code initial}, doubles, stays under {@code max} (20 ms, 250 ms: a failover usually ends within a few hundred ms, so a long sleep only adds to it). */
         public Builder backoff(Duration initial, Duration max) {
             requirePositive(initial, "initial backoff");
             requirePositive(max, "max backoff");

@@ -97,6 +97,7 @@ final class RequestRunner {
                 return;
             }
             attempts++;
+            boolean clipped = remainingNanos < attemptTimeoutNanos;
             ClientCall<Q, R> clientCall = channel.newCall(method, CallOptions.DEFAULT
                     .withDeadlineAfter(Math.min(remainingNanos, attemptTimeoutNanos), TimeUnit.NANOSECONDS));
             ClientCalls.asyncUnaryCall(clientCall, request, new StreamObserver<R>() {
@@ -109,7 +110,7 @@ final class RequestRunner {
 
                 @Override
                 public void onError(Throwable t) {
-                    failed(target, t);
+                    failed(target, t, clipped);
                 }
 
                 @Override
@@ -122,9 +123,13 @@ final class RequestRunner {
             });
         }
 
-        void failed(String target, Throwable t) {
+        void failed(String target, Throwable t, boolean clipped) {
             OstrakaClientException error = Errors.fromThrowable(t).withAttempts(attempts);
-            lastError = error;
+            // An attempt cut short by the request's own deadline says nothing about the cluster:
+            // keep the server's previous answer (say NOT_LEADER) as the error to report.
+            if (!(clipped && error.code() == ErrorCode.TIMEOUT && lastError != null)) {
+                lastError = error;
+            }
             if (!error.code().isRetryable()) {
                 result.completeExceptionally(error);
                 return;

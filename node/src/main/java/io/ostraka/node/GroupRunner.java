@@ -201,6 +201,10 @@ final class GroupRunner {
         core.reportUnreachable(peer);
     }
 
+    void reportPeerDown(long peer) {
+        core.reportPeerDown(peer);
+    }
+
     void reportSnapshot(long peer, boolean delivered) {
         core.reportSnapshot(peer, delivered);
     }

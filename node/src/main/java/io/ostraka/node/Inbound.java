@@ -14,6 +14,13 @@ public interface Inbound {
     /** A message to {@code peerId} of {@code groupId} could not be queued or delivered. */
     void reportUnreachable(long groupId, long peerId);
 
+    /**
+     * {@code peerId}'s process is not running: its address refuses connections (as after a
+     * crash or a stop). Not sent for timeouts or unreachable hosts, which a partition causes.
+     */
+    default void reportPeerDown(long peerId) {
+    }
+
     /** The snapshot stream to {@code peerId} of {@code groupId} finished ({@code delivered}) or failed. */
     void reportSnapshot(long groupId, long peerId, boolean delivered);
 }

@@ -157,6 +157,13 @@ public final class RaftNode implements AutoCloseable, Inbound {
     }
 
     @Override
+    public void reportPeerDown(long peerId) {
+        for (GroupRunner runner : groups.values()) {
+            runner.execute(() -> runner.reportPeerDown(peerId));
+        }
+    }
+
+    @Override
     public void reportSnapshot(long groupId, long peerId, boolean delivered) {
         GroupRunner runner = groups.get(groupId);
         if (runner != null) {

@@ -178,6 +178,27 @@ final class Raft {
         }
     }
 
+    /**
+     * The transport found {@code peer}'s process gone: its address refuses connections. A
+     * follower of that leader stops waiting out the election timeout: it forgets the leader,
+     * which ends leader stickiness, and campaigns after a short random delay in
+     * [T/10, T/3) — long enough for the other followers, which see the same broken connection,
+     * to forget it too, so their pre-votes can be granted. Safety never depends on when an
+     * election starts; a wrong report costs at most a failed pre-vote, and the next heartbeat
+     * restores the leader. Not with lease reads: a lease relies on every follower that
+     * acknowledged a heartbeat refusing votes for a full election timeout.
+     */
+    void leaderDown(long peer) {
+        if (role != Role.FOLLOWER || lead == NONE || peer != lead || config.leaseReads()) {
+            return;
+        }
+        lead = NONE;
+        int t = config.electionTimeoutTicks();
+        int min = Math.max(1, t / 10);
+        int delay = min + random.nextInt(Math.max(1, t / 3 - min));
+        randomizedElectionTimeout = Math.min(randomizedElectionTimeout, electionElapsed + delay);
+    }
+
     /** Starts an election now (pre-vote first when enabled, unless it is a transfer). */
     void campaign(boolean transfer) {
         if (role == Role.LEADER || !promotable()) {

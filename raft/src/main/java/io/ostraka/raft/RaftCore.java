@@ -157,6 +157,19 @@ public final class RaftCore {
         }
     }
 
+    /**
+     * The transport found {@code peer}'s process not running (its address refuses connections,
+     * as after a crash). A leader stops streaming to it optimistically; a follower whose leader
+     * it is campaigns soon instead of waiting out the election timeout (not with lease reads).
+     */
+    public void reportPeerDown(long peer) {
+        if (raft.role == Role.LEADER) {
+            raft.leader.reportUnreachable(peer);
+        } else {
+            raft.leaderDown(peer);
+        }
+    }
+
     /** The snapshot sent to {@code peer} was delivered ({@code ok}) or failed. */
     public void reportSnapshot(long peer, boolean ok) {
         if (raft.role == Role.LEADER) {

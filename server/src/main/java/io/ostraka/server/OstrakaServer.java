@@ -94,11 +94,14 @@ public final class OstrakaServer implements AutoCloseable {
                 .forwardDeadline(config.requestTimeout)
                 .snapshotFiles(new LogSnapshotFiles(engine.snapshots(), config.dataDir.resolve("incoming-snapshots")))
                 .build());
-        Duration tick = config.heartbeat;
-        int electionTicks = (int) Math.max(2, config.election.toMillis() / tick.toMillis());
+        // Ten ticks per heartbeat: election timeouts are randomized in steps of a tenth of a
+        // heartbeat, which keeps two followers from campaigning at the same moment.
+        Duration tick = Duration.ofMillis(Math.max(1, config.heartbeat.toMillis() / 10));
+        int heartbeatTicks = (int) Math.max(1, config.heartbeat.toMillis() / tick.toMillis());
+        int electionTicks = (int) Math.max(2L * heartbeatTicks + 1, config.election.toMillis() / tick.toMillis());
         int driftTicks = (int) Math.max(1, Math.min(electionTicks - 1, Math.ceil((double) config.leaseDrift.toMillis() / tick.toMillis())));
         NodeOptions options = NodeOptions.defaults(config.nodeId)
-                .withTiming(tick, electionTicks, 1)
+                .withTiming(tick, electionTicks, heartbeatTicks)
                 .withLeaseReads(config.leaseReads, driftTicks)
                 .withSnapshots(config.snapshotEntries, config.trailingEntries)
                 .withRequestTimeout(config.requestTimeout)
@@ -117,7 +120,7 @@ public final class OstrakaServer implements AutoCloseable {
                 "resp", config.advertiseHost + ":" + config.respListen.port(),
                 "grpc", config.advertiseHost + ":" + config.grpcListen.port(),
                 "http", config.advertiseHost + ":" + config.httpListen.port()));
-        kv = new RaftKvService(config.nodeId, group, transport, scheduler, Clock.SYSTEM, config.requestTimeout, tick, self);
+        kv = new RaftKvService(config.nodeId, group, transport, scheduler, Clock.SYSTEM, config.requestTimeout, config.heartbeat, self);
         transport.setForwardHandler(kv);
 
         resp = new RespServer(kv, sessionIds(config.nodeId), RespServerConfig.defaults()

@@ -62,7 +62,7 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
         this.scheduler = scheduler;
         this.clock = clock;
         this.timeoutNanos = requestTimeout.toNanos();
-        this.backoffMillis = Math.max(1, tick.toMillis());
+        this.backoffMillis = Math.max(1, tick.toMillis() / 4);
         this.self = self;
     }
 
@@ -164,7 +164,9 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
                     : new OstrakaException(ErrorCode.NO_QUORUM, String.valueOf(cause));
             boolean retryable = e.code() == ErrorCode.NOT_LEADER || e.code() == ErrorCode.NO_QUORUM
                     || (idempotent && e.code() == ErrorCode.TIMEOUT);
-            long delay = Math.min(backoffMillis * (1L << Math.min(attempt, 4)), 500);
+            // Short and capped low: during a failover the new leader is usually known within a few
+            // heartbeats, and a request that sleeps through it adds its whole backoff to the outage.
+            long delay = Math.min(backoffMillis * (1L << Math.min(attempt, 3)), 8 * backoffMillis);
             if (!retryable || clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay) - deadline > 0) {
                 out.completeExceptionally(e.code() == ErrorCode.NOT_LEADER && group.leader() == 0
                         ? new OstrakaException(ErrorCode.NO_QUORUM, "no leader could be reached: " + e.getMessage()) : e);

@@ -89,6 +89,7 @@ final class Nemesis {
             return;
         }
         n.crash();
+        sim.network.crashed(n);
         // Sometimes back almost at once (still in the term it crashed in), sometimes much later.
         long downtime = (long) (electionMicros() * (random.nextBoolean() ? random.nextDouble() * 0.3 : 0.5 + random.nextDouble() * 3));
         sim.scheduler.after(downtime, "restart " + n.id, () -> {
@@ -219,6 +220,16 @@ final class Nemesis {
             for (long other : sim.nodes.keySet()) {
                 if (other != leader.id) {
                     sim.network.cut(leader.id, other);
+                }
+            }
+            return;
+        }
+        if (leader != null && random.nextBoolean()) {
+            // A false alarm: every follower is told the live leader's process is gone.
+            sim.scheduler.note("election storm: leader " + leader.id + " falsely reported down");
+            for (SimNode n : sim.nodes.values()) {
+                if (n.isUp() && n != leader) {
+                    n.peerDown(n.incarnation(), leader.id);
                 }
             }
             return;

@@ -77,6 +77,28 @@ final class SimNetwork {
                 () -> sender.reportSnapshot(incarnation, m.to(), ok));
     }
 
+    /**
+     * {@code down} just crashed: each node that can reach it finds its port closed when its
+     * broken stream reconnects (a round trip plus a reconnect delay) and reports it down, as the
+     * real transport does, unless it is back by then.
+     */
+    void crashed(SimNode down) {
+        long incarnation = down.incarnation();
+        long tick = sim.config.tickMicros();
+        for (SimNode n : sim.nodes.values()) {
+            if (n.id == down.id || cut.contains(n.id + ">" + down.id) || cut.contains(down.id + ">" + n.id)) {
+                continue;
+            }
+            long delay = 2 * latency() + tick / 2 + random.nextLong(tick / 2 + 1);
+            long observer = n.incarnation();
+            sim.scheduler.after(delay, "peer-down " + down.id + " seen by " + n.id, () -> {
+                if (!down.isUp() && down.incarnation() == incarnation) {
+                    n.peerDown(observer, down.id);
+                }
+            });
+        }
+    }
+
     void cut(long a, long b) {
         cut.add(a + ">" + b);
         cut.add(b + ">" + a);

@@ -11,6 +11,7 @@ import io.ostraka.raft.ProposeResult;
 import io.ostraka.raft.RaftConfig;
 import io.ostraka.raft.RaftCore;
 import io.ostraka.raft.ReadState;
+import io.ostraka.raft.RaftEvent;
 import io.ostraka.raft.Ready;
 import io.ostraka.raft.Role;
 import io.ostraka.raft.SnapshotMetadata;
@@ -246,6 +247,14 @@ final class SimNode {
         });
     }
 
+    /** This node's transport found {@code peer}'s port closed (see {@link SimNetwork#crashed}). */
+    void peerDown(long observerIncarnation, long peer) {
+        if (observerIncarnation != incarnation) {
+            return;
+        }
+        whenRunning(() -> core.reportPeerDown(peer));
+    }
+
     void reportSnapshot(long senderIncarnation, long peer, boolean ok) {
         if (senderIncarnation != incarnation) {
             return;
@@ -369,7 +378,7 @@ final class SimNode {
 
     private void finish(Ready rd) {
         if (rd.role() != null) {
-            onRoleChange(rd.role());
+            onRoleChange(rd);
         }
         for (Message m : rd.messages()) {
             byte[] bytes = null;
@@ -397,9 +406,15 @@ final class SimNode {
         maybeSnapshot();
     }
 
-    private void onRoleChange(Role role) {
-        if (role == Role.LEADER) {
-            sim.safety.onBecameLeader(this);
+    private void onRoleChange(Ready rd) {
+        if (rd.role() == Role.LEADER) {
+            long term = core.term();
+            for (RaftEvent e : rd.events()) {
+                if (e.type() == RaftEvent.Type.LEADER_ELECTED && e.peer() == id) {
+                    term = e.term();
+                }
+            }
+            sim.safety.onBecameLeader(this, term);
         }
         // Reads registered here will not be answered by a core that changed role: send the
         // clients elsewhere now instead of letting them time out.

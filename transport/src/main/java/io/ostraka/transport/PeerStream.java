@@ -35,9 +35,10 @@ import java.util.function.Supplier;
  *                           ▼  │                      ▼
  *                         BACKOFF ◀───────────────────┘
  *   any ──close()──▶ CLOSED;  any ──address changed──▶ CONNECTING (failures reset)
+ *   BACKOFF ──send, last attempt at least min(backoffBase, 50 ms) ago──▶ CONNECTING
  * </pre>
  * In CONNECTING and CONNECTED sends are queued up to the configured bounds; in BACKOFF (the peer
- * is known to be down) and when the queue is full they are dropped and reported to
+ * was down at the last attempt) and when the queue is full they are dropped and reported to
  * {@link Inbound#reportUnreachable} at once, so the core falls back to probing instead of the
  * transport buffering an outage. When a call fails, everything still queued is reported the
  * same way; batches already handed to gRPC may or may not have arrived (Raft tolerates both).
@@ -74,6 +75,10 @@ final class PeerStream {
     private boolean drainScheduled;
     private ScheduledFuture<?> reconnect;
     private ScheduledFuture<?> handshakeTimer;
+    /** When the last call was opened: demand reconnects in BACKOFF are spaced by {@link #demandSpacingNanos}. */
+    private long lastConnectNanos;
+    /** The backoff base, at most 50 ms: how often sends may retry a peer that was down. */
+    private final long demandSpacingNanos;
 
     PeerStream(long peerId, TransportConfig config, TransportMetrics metrics, Supplier<ManagedChannel> channel,
                Supplier<Inbound> inbound, Executor executor, ScheduledExecutorService scheduler, Backoff backoff) {
@@ -85,6 +90,7 @@ final class PeerStream {
         this.executor = executor;
         this.scheduler = scheduler;
         this.backoff = backoff;
+        this.demandSpacingNanos = Math.min(config.backoffBase().toNanos(), TimeUnit.MILLISECONDS.toNanos(50));
     }
 
     synchronized State state() {
@@ -96,6 +102,14 @@ final class PeerStream {
         long size = estimateBytes(message);
         boolean dropped;
         synchronized (this) {
+            if (state == State.BACKOFF && System.nanoTime() - lastConnectNanos >= demandSpacingNanos) {
+                // A message wants out and no attempt was made for a while: try now instead of at
+                // the end of a backoff that grew to seconds while the peer was down. Followers
+                // rarely talk to each other, so a pre-vote between them would otherwise meet a
+                // stream still backing off from the peer's last restart, and the election would
+                // wait a whole timeout.
+                connect();
+            }
             dropped = state == State.BACKOFF || state == State.CLOSED
                     || queue.size() >= config.sendQueueMessagesMax()
                     || (!queue.isEmpty() && queuedBytes + size > config.sendQueueBytesMax());
@@ -165,6 +179,11 @@ final class PeerStream {
 
     /** Opens a new call and sends the Hello. Caller holds the lock. */
     private void connect() {
+        if (reconnect != null) {
+            reconnect.cancel(false);
+            reconnect = null;
+        }
+        lastConnectNanos = System.nanoTime();
         state = State.CONNECTING;
         long myGeneration = ++generation;
         ManagedChannel ch = channel.get();
@@ -183,6 +202,9 @@ final class PeerStream {
             @Override
             public void onError(Throwable t) {
                 onFailure(myGeneration, Status.fromThrowable(t).toString());
+                if (refused(t)) {
+                    inbound.get().reportPeerDown(peerId);
+                }
             }
 
             @Override
@@ -330,6 +352,24 @@ final class PeerStream {
         for (long group : groups) {
             in.reportUnreachable(group, peerId);
         }
+    }
+
+    /**
+     * Whether a call failed because nothing listens at the peer's address (TCP RST on connect):
+     * its process is not running. Connect timeouts and unreachable hosts, which partitions and
+     * overload cause, do not count.
+     */
+    static boolean refused(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException && !c.getClass().getSimpleName().contains("Timeout")
+                    && c.getMessage() != null && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused")) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** Queue accounting: entry payloads plus a fixed allowance for headers. */

@@ -67,6 +67,48 @@ class ReconnectTest {
     }
 
     @Test
+    void aPeerWhoseProcessIsGoneIsReportedDownWithoutAnyTrafficToIt() throws Exception {
+        try (Nodes nodes = Nodes.started(root, 2)) {
+            nodes.transport(1).send(List.of(Msgs.append(1, 1, 2, 0)));
+            Await.until("first message", () -> nodes.inbound(2).received().size() == 1);
+            assertThat(nodes.inbound(1).peersDown()).isEmpty();
+            nodes.transport(2).close();
+            // Nothing more is sent: the broken stream reconnects on its own and finds the port closed.
+            Await.until("node 2 reported down", () -> nodes.inbound(1).peersDown().contains(2L));
+            assertThat(nodes.inbound(1).peersDown()).containsOnly(2L);
+        }
+    }
+
+    @Test
+    void aSendReconnectsAtOnceInsteadOfWaitingOutALongBackoff() throws Exception {
+        Nodes nodes = new Nodes(root);
+        try (nodes) {
+            // Reconnects scheduled minutes apart: only a demand reconnect can reach the restarted peer in time.
+            GrpcTransport sender = nodes.start(1, b -> b.backoffBase(java.time.Duration.ofMinutes(10))
+                    .backoffMax(java.time.Duration.ofHours(1)));
+            GrpcTransport peer = nodes.start(2, b -> b);
+            int port = peer.port();
+            nodes.connectAll();
+            AtomicLong seq = new AtomicLong();
+            sender.send(List.of(Msgs.append(1, 1, 2, seq.getAndIncrement())));
+            Await.until("first message", () -> nodes.inbound(2).received().size() == 1);
+            peer.close();
+            Await.until("sends during the outage reported unreachable", () -> {
+                sender.send(List.of(Msgs.append(1, 1, 2, seq.getAndIncrement())));
+                return nodes.inbound(1).unreachable().size() >= 5;
+            });
+            RecordingInbound restartedInbound = new RecordingInbound();
+            try (GrpcTransport restarted = new GrpcTransport(Nodes.config(2, root).port(port).build())) {
+                restarted.start(restartedInbound);
+                Await.until("a message reaches the restarted peer", () -> {
+                    sender.send(List.of(Msgs.append(1, 1, 2, seq.getAndIncrement())));
+                    return !restartedInbound.received().isEmpty();
+                });
+            }
+        }
+    }
+
+    @Test
     void fullQueueReportsOverflowAtOnceAndLostQueueOnBreak() throws Exception {
         // A listener that never speaks HTTP/2: the stream stays in its handshake, so messages queue.
         ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -125,6 +167,7 @@ class ReconnectTest {
             // The silent listener keeps the TCP connection open: only the handshake timeout ends it.
             Await.until("the queued message reported", () -> !nodes.inbound(1).unreachable().isEmpty());
             assertThat(nodes.inbound(1).unreachable()).first().isEqualTo(new RecordingInbound.Report(1, 2, false));
+            assertThat(nodes.inbound(1).peersDown()).as("a listener that does not answer is not a dead process").isEmpty();
         }
     }
 

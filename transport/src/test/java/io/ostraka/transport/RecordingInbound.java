@@ -13,6 +13,7 @@ final class RecordingInbound implements Inbound {
     private final List<Message> received = new ArrayList<>();
     private final List<Report> unreachable = new ArrayList<>();
     private final List<Report> snapshots = new ArrayList<>();
+    private final List<Long> peersDown = new ArrayList<>();
 
     @Override
     public synchronized void receive(List<Message> messages) {
@@ -27,6 +28,15 @@ final class RecordingInbound implements Inbound {
     @Override
     public synchronized void reportSnapshot(long groupId, long peerId, boolean delivered) {
         snapshots.add(new Report(groupId, peerId, delivered));
+    }
+
+    @Override
+    public synchronized void reportPeerDown(long peerId) {
+        peersDown.add(peerId);
+    }
+
+    synchronized List<Long> peersDown() {
+        return List.copyOf(peersDown);
     }
 
     synchronized List<Message> received() {

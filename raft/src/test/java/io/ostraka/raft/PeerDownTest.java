@@ -1,0 +1,104 @@
+package io.ostraka.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ostraka.raft.tracker.ProgressState;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RaftCore#reportPeerDown}: when the transport finds the leader's process gone, its
+ * followers elect a successor within a fraction of the election timeout instead of waiting it
+ * out, while a wrong report cannot depose a live leader and lease reads keep their guarantee.
+ */
+class PeerDownTest {
+    private static final int T = 10; // the default election timeout in ticks
+
+    @Test
+    void followersThatSeeTheLeaderGoElectASuccessorWithinAThirdOfTheTimeout() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        long term = c.core(1).term();
+        c.isolate(1); // crashed
+        c.core(2).reportPeerDown(1);
+        c.core(3).reportPeerDown(1);
+        assertThat(c.core(2).leader()).isZero();
+        assertThat(c.core(3).leader()).isZero();
+        int ticks = 0;
+        while (c.core(2).role() != Role.LEADER && c.core(3).role() != Role.LEADER) {
+            c.tick(2, 1);
+            c.tick(3, 1);
+            c.stabilize();
+            ticks++;
+            assertThat(ticks).as("ticks to elect a successor%n%s", c.dump()).isLessThan(T / 3 + 1);
+        }
+        assertThat(Math.max(c.core(2).term(), c.core(3).term())).isEqualTo(term + 1);
+    }
+
+    @Test
+    void withoutTheReportTheSameCrashTakesAtLeastTheElectionTimeout() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(1);
+        for (int i = 0; i < T - 1; i++) {
+            c.tick(2, 1);
+            c.tick(3, 1);
+            c.stabilize();
+        }
+        assertThat(c.core(2).role()).isEqualTo(Role.FOLLOWER);
+        assertThat(c.core(3).role()).isEqualTo(Role.FOLLOWER);
+    }
+
+    @Test
+    void aWrongReportAboutALiveLeaderCostsOneFailedPreVoteAndNothingElse() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        long term = c.core(1).term();
+        c.core(2).reportPeerDown(1);
+        for (int i = 0; i < 3 * T; i++) {
+            c.tickAll(1);
+            c.stabilize();
+        }
+        assertThat(c.core(1).role()).isEqualTo(Role.LEADER);
+        assertThat(c.core(1).term()).isEqualTo(term);
+        assertThat(c.core(2).leader()).isEqualTo(1);
+        assertThat(c.core(2).role()).isEqualTo(Role.FOLLOWER);
+    }
+
+    @Test
+    void withLeaseReadsTheReportIsIgnoredSoTheLeaseStaysSafe() {
+        Cluster c = Cluster.with(b -> b.leaseReads(true).leaseDriftMarginTicks(2), 1, 2, 3);
+        c.elect(1);
+        c.isolate(1);
+        c.core(2).reportPeerDown(1);
+        c.core(3).reportPeerDown(1);
+        assertThat(c.core(2).leader()).isEqualTo(1);
+        for (int i = 0; i < T - 1; i++) {
+            c.tick(2, 1);
+            c.tick(3, 1);
+            c.stabilize();
+        }
+        assertThat(c.core(2).role()).isEqualTo(Role.FOLLOWER);
+        assertThat(c.core(3).role()).isEqualTo(Role.FOLLOWER);
+    }
+
+    @Test
+    void aReportAboutAnotherFollowerChangesNothingOnAFollower() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.core(2).reportPeerDown(3);
+        assertThat(c.core(2).leader()).isEqualTo(1);
+    }
+
+    @Test
+    void onTheLeaderTheDownPeerFallsBackToProbing() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.core(1).propose("x".getBytes());
+        c.process(1);
+        c.stabilize();
+        assertThat(c.core(1).status().peers().get(2L).state()).isEqualTo(ProgressState.REPLICATE);
+        c.core(1).reportPeerDown(2);
+        assertThat(c.core(1).status().peers().get(2L).state()).isEqualTo(ProgressState.PROBE);
+        assertThat(c.core(1).role()).isEqualTo(Role.LEADER);
+    }
+}
