@@ -58,6 +58,11 @@ final class Raft {
     int electionElapsed;
     int heartbeatElapsed;
     int randomizedElectionTimeout;
+    /**
+     * Ticks left in which election timeouts are short ([T/10, T/3) instead of [T, 2T)): set when
+     * the leader's process is reported gone, ended by the next leader or after 2T.
+     */
+    int fastElectionTicks;
     /** Logical time: ticks since this core was created. */
     long now;
 
@@ -127,6 +132,7 @@ final class Raft {
         reset(term);
         role = Role.LEADER;
         lead = id;
+        fastElectionTicks = 0;
         leader = new Leader(this);
         events.add(new RaftEvent(RaftEvent.Type.LEADER_ELECTED, term, log.lastIndex(), id, "this node"));
         leader.start();
@@ -141,17 +147,34 @@ final class Raft {
     private void reset(long newTerm) {
         Invariants.check(newTerm >= term, "term going backwards from %d to %d on node %d", term, newTerm, id);
         if (newTerm != term) {
+            // Messages of the old term still in the outbox are stale, and an append response
+            // among them may acknowledge entries that the new term's leader is about to
+            // overwrite before this Ready is persisted: it would leave acknowledging entries
+            // that are never durable. Dropping unsent messages is always safe.
+            outbox.removeIf(m -> m.term() < newTerm);
             term = newTerm;
             vote = NONE;
         }
         lead = NONE;
         electionElapsed = 0;
         heartbeatElapsed = 0;
-        randomizedElectionTimeout = config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
+        randomizedElectionTimeout = fastElectionTicks > 0 ? shortElectionTimeout()
+                : config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
         tracker.resetVotes();
     }
 
+    /** A timeout in [T/10, T/3): long enough for every follower to have learned the leader is gone. */
+    private int shortElectionTimeout() {
+        int t = config.electionTimeoutTicks();
+        int min = Math.max(1, t / 10);
+        return min + random.nextInt(Math.max(1, t / 3 - min));
+    }
+
     private void setLeader(long newLead) {
+        if (newLead != NONE && fastElectionTicks > 0) {
+            fastElectionTicks = 0; // a leader again: back to full timeouts, starting with this one
+            randomizedElectionTimeout = config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
+        }
         if (newLead != lead && newLead != NONE) {
             events.add(new RaftEvent(RaftEvent.Type.LEADER_ELECTED, term, log.lastIndex(), newLead, "observed"));
         }
@@ -172,6 +195,9 @@ final class Raft {
             return;
         }
         electionElapsed++;
+        if (fastElectionTicks > 0) {
+            fastElectionTicks--;
+        }
         if (promotable() && electionElapsed >= randomizedElectionTimeout) {
             electionElapsed = 0;
             campaign(false);
@@ -181,22 +207,22 @@ final class Raft {
     /**
      * The transport found {@code peer}'s process gone: its address refuses connections. A
      * follower of that leader stops waiting out the election timeout: it forgets the leader,
-     * which ends leader stickiness, and campaigns after a short random delay in
-     * [T/10, T/3) — long enough for the other followers, which see the same broken connection,
-     * to forget it too, so their pre-votes can be granted. Safety never depends on when an
-     * election starts; a wrong report costs at most a failed pre-vote, and the next heartbeat
-     * restores the leader. Not with lease reads: a lease relies on every follower that
-     * acknowledged a heartbeat refusing votes for a full election timeout.
+     * which ends leader stickiness, and for the next 2T ticks (or until a leader appears) uses
+     * election timeouts in [T/10, T/3) instead of [T, 2T). The lower bound leaves time for the
+     * other followers, which see the same broken connection, to forget the leader too, so their
+     * pre-votes can be granted; a pre-vote that still meets a sticky follower, or a split vote,
+     * is retried as quickly. Safety never depends on when an election starts; a wrong report
+     * costs a few failed pre-votes (which do not change terms) until the next heartbeat restores
+     * the leader. Not with lease reads: a lease relies on every follower that acknowledged a
+     * heartbeat refusing votes for a full election timeout.
      */
     void leaderDown(long peer) {
         if (role != Role.FOLLOWER || lead == NONE || peer != lead || config.leaseReads()) {
             return;
         }
         lead = NONE;
-        int t = config.electionTimeoutTicks();
-        int min = Math.max(1, t / 10);
-        int delay = min + random.nextInt(Math.max(1, t / 3 - min));
-        randomizedElectionTimeout = Math.min(randomizedElectionTimeout, electionElapsed + delay);
+        fastElectionTicks = 2 * config.electionTimeoutTicks();
+        randomizedElectionTimeout = Math.min(randomizedElectionTimeout, electionElapsed + shortElectionTimeout());
     }
 
     /** Starts an election now (pre-vote first when enabled, unless it is a transfer). */

@@ -35,6 +35,54 @@ class PeerDownTest {
     }
 
     @Test
+    void aPreVoteThatMetAFollowerStillStickyIsRetriedQuicklyOnceItLearnsToo() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(1);
+        c.core(2).reportPeerDown(1);
+        // 2 campaigns before 3 notices: 3 still heard from 1 recently and rejects the pre-vote.
+        int ticks = 0;
+        while (c.core(2).role() != Role.PRE_CANDIDATE) {
+            c.tick(2, 1);
+            c.stabilize();
+            ticks++;
+        }
+        assertThat(c.core(2).role()).as("the pre-vote failed: 3 is sticky").isNotEqualTo(Role.LEADER);
+        c.core(3).reportPeerDown(1);
+        int after = 0;
+        while (c.core(2).role() != Role.LEADER && c.core(3).role() != Role.LEADER) {
+            c.tick(2, 1);
+            c.tick(3, 1);
+            c.stabilize();
+            after++;
+            assertThat(after).as("ticks to elect once 3 learned too%n%s", c.dump()).isLessThan(T);
+        }
+    }
+
+    @Test
+    void theShortTimeoutsEndWhenALeaderAppears() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(1);
+        c.core(2).reportPeerDown(1);
+        c.core(3).reportPeerDown(1);
+        while (c.core(2).role() != Role.LEADER && c.core(3).role() != Role.LEADER) {
+            c.tick(2, 1);
+            c.tick(3, 1);
+            c.stabilize();
+        }
+        long leader = c.core(2).role() == Role.LEADER ? 2 : 3;
+        long follower = 5 - leader;
+        // The new leader goes quiet too (no report this time): the follower waits a full timeout.
+        c.isolate(leader);
+        for (int i = 0; i < T - 1; i++) {
+            c.tick(follower, 1);
+            c.stabilize();
+        }
+        assertThat(c.core(follower).role()).isEqualTo(Role.FOLLOWER);
+    }
+
+    @Test
     void withoutTheReportTheSameCrashTakesAtLeastTheElectionTimeout() {
         Cluster c = Cluster.of(1, 2, 3);
         c.elect(1);

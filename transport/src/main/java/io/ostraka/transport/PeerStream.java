@@ -75,6 +75,10 @@ final class PeerStream {
     private boolean drainScheduled;
     private ScheduledFuture<?> reconnect;
     private ScheduledFuture<?> handshakeTimer;
+    /** When the current call completed its handshake. */
+    private long connectedNanos;
+    /** A call up at least this long counts as established: its failure is retried without delay. */
+    private static final long ESTABLISHED_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** When the last call was opened: demand reconnects in BACKOFF are spaced by {@link #demandSpacingNanos}. */
     private long lastConnectNanos;
     /** The backoff base, at most 50 ms: how often sends may retry a peer that was down. */
@@ -248,6 +252,7 @@ final class PeerStream {
         }
         synchronized (this) {
             state = State.CONNECTED;
+            connectedNanos = System.nanoTime();
             failures = 0;
             if (handshakeTimer != null) {
                 handshakeTimer.cancel(false);
@@ -279,10 +284,13 @@ final class PeerStream {
 
     /** Ends the call, enters BACKOFF and schedules the reconnect. Caller holds the lock. */
     private Failure failLocked(String reason) {
+        // A connection that had been up for a while is retried at once: if the peer's process
+        // died, the refused reconnect reports it down (Inbound#reportPeerDown) without waiting.
+        boolean established = state == State.CONNECTED && System.nanoTime() - connectedNanos >= ESTABLISHED_NANOS;
         List<Message> lost = endCall(reason);
         state = State.BACKOFF;
         failures++;
-        long delay = backoff.delayMillis(failures);
+        long delay = established ? 0 : backoff.delayMillis(failures);
         long myGeneration = generation;
         reconnect = scheduler.schedule(() -> reconnect(myGeneration), delay, TimeUnit.MILLISECONDS);
         return new Failure(lost, delay);
