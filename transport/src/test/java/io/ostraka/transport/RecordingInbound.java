@@ -1,6 +1,7 @@
 package io.ostraka.transport;
 
 import io.ostraka.node.Inbound;
+import io.ostraka.node.SnapshotTransfer;
 import io.ostraka.raft.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ final class RecordingInbound implements Inbound {
     private final List<Message> received = new ArrayList<>();
     private final List<Report> unreachable = new ArrayList<>();
     private final List<Report> snapshots = new ArrayList<>();
+    private final List<SnapshotTransfer> transfers = new ArrayList<>();
 
     @Override
     public synchronized void receive(List<Message> messages) {
@@ -27,6 +29,15 @@ final class RecordingInbound implements Inbound {
     @Override
     public synchronized void reportSnapshot(long groupId, long peerId, boolean delivered) {
         snapshots.add(new Report(groupId, peerId, delivered));
+    }
+
+    @Override
+    public synchronized void snapshotTransfer(SnapshotTransfer progress) {
+        transfers.add(progress);
+    }
+
+    synchronized List<SnapshotTransfer> transfers() {
+        return List.copyOf(transfers);
     }
 
     synchronized List<Message> received() {
