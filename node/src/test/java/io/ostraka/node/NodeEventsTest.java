@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import io.ostraka.raft.RaftEvent;
 import io.ostraka.raft.SnapshotMetadata;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -114,7 +115,8 @@ class NodeEventsTest {
 
     @Test
     void snapshotsTakenStreamedAndInstalledAreReported() throws Exception {
-        try (NodeCluster c = new NodeCluster(dir, true, 3, o -> o.withSnapshots(1_000, 0))) {
+        // Durable, so a slow fsync must not cost the leader its term (see RaftNodeTest): 500 ms elections.
+        try (NodeCluster c = new NodeCluster(dir, true, 3, o -> o.withSnapshots(1_000, 0).withTiming(Duration.ofMillis(10), 50, 1))) {
             long leader = c.awaitLeader();
             Map<Long, Recorder> seen = listen(c);
             for (int i = 0; i < 20; i++) {
