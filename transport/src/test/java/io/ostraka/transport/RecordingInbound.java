@@ -11,10 +11,10 @@ final class RecordingInbound implements Inbound {
     record Report(long groupId, long peerId, boolean ok) {
     }
 
+    private final List<SnapshotTransfer> transfers = new ArrayList<>();
     private final List<Message> received = new ArrayList<>();
     private final List<Report> unreachable = new ArrayList<>();
     private final List<Report> snapshots = new ArrayList<>();
-    private final List<SnapshotTransfer> transfers = new ArrayList<>();
 
     @Override
     public synchronized void receive(List<Message> messages) {
@@ -31,15 +31,6 @@ final class RecordingInbound implements Inbound {
         snapshots.add(new Report(groupId, peerId, delivered));
     }
 
-    @Override
-    public synchronized void snapshotTransfer(SnapshotTransfer progress) {
-        transfers.add(progress);
-    }
-
-    synchronized List<SnapshotTransfer> transfers() {
-        return List.copyOf(transfers);
-    }
-
     synchronized List<Message> received() {
         return List.copyOf(received);
     }
@@ -50,5 +41,14 @@ final class RecordingInbound implements Inbound {
 
     synchronized List<Report> snapshots() {
         return List.copyOf(snapshots);
+    }
+
+    @Override
+    public synchronized void snapshotTransfer(SnapshotTransfer progress) {
+        transfers.add(progress);
+    }
+
+    synchronized List<SnapshotTransfer> transfers() {
+        return List.copyOf(transfers);
     }
 }
