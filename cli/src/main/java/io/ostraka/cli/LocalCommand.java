@@ -115,6 +115,7 @@ final class LocalCommand implements Callable<Integer> {
             command.add("--lease-reads");
         }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put(LogFormat.ENV, LogFormat.selected().setting()); // our stdout, not the pipe, decides
         Process p = pb.start();
         Thread pump = new Thread(() -> prefixLines("node-" + id, p), "ostraka-local-log-" + id);
         pump.setDaemon(true);

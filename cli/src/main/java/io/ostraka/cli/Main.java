@@ -34,6 +34,12 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        try {
+            LogFormat.apply(LogFormat.choose(System.getenv(LogFormat.ENV), System.console() != null));
+        } catch (IllegalArgumentException e) {
+            System.err.println("ostraka: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(execute(args));
     }
 

@@ -8,5 +8,10 @@ public interface Clock {
     /** Monotonic nanoseconds; only differences are meaningful. */
     long nanoTime();
 
+    /** Wall-clock milliseconds since the epoch, to stamp what people read (events); never for timing. */
+    default long wallMillis() {
+        return System.currentTimeMillis();
+    }
+
     Clock SYSTEM = System::nanoTime;
 }

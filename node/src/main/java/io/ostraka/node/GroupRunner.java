@@ -329,6 +329,9 @@ final class GroupRunner {
         if (rd.role() != null) {
             onRoleChange(rd);
         }
+        for (RaftEvent event : rd.events()) {
+            node.publish(groupId, event); // first: a SnapshotReceived precedes the install it causes
+        }
         sendMessages(rd.messages());
         if (rd.snapshot() != null) {
             installSnapshot(rd.snapshot());
@@ -341,9 +344,6 @@ final class GroupRunner {
             if (read != null) {
                 awaitApplied(Math.max(rs.index(), read.minIndex()), read);
             }
-        }
-        for (RaftEvent event : rd.events()) {
-            node.publish(groupId, event);
         }
         core.advance(rd);
         serveReads();
@@ -370,7 +370,7 @@ final class GroupRunner {
             read.future().completeExceptionally(moved);
         }
         reads.clear();
-        log.info("group {} node {}: {} in term {}, leader {}", groupId, node.options().nodeId(), rd.role(),
+        log.debug("group {} node {}: {} in term {}, leader {}", groupId, node.options().nodeId(), rd.role(),
                 core.term(), rd.leader());
     }
 
@@ -477,6 +477,7 @@ final class GroupRunner {
         }
         snapshotRequested = false;
         SnapshotMetadata meta = new SnapshotMetadata(index, storage.view().term(index), confAt(index));
+        event(NodeEvent.Type.SNAPSHOT_STARTED, index, 0, "take");
         try {
             SnapshotStore.Writer writer = snapshots.begin(groupId, meta);
             stateMachine.snapshotTo(writer.directory());
@@ -484,6 +485,7 @@ final class GroupRunner {
             writer.commit();
         } catch (IOException e) {
             log.error("group {}: taking snapshot {} failed; will retry", groupId, index, e);
+            event(NodeEvent.Type.SNAPSHOT_FAILED, index, 0, "take: " + e);
             return;
         }
         lastSnapshotIndex = index;
@@ -493,11 +495,20 @@ final class GroupRunner {
                 execute(() -> fail(e));
             }
         });
-        log.info("group {} node {}: snapshot at index {} term {}", groupId, node.options().nodeId(), index, meta.term());
+        event(NodeEvent.Type.SNAPSHOT_FINISHED, index, 0, "take");
         for (CompletableFuture<SnapshotMetadata> waiter : snapshotWaiters) {
             waiter.complete(meta);
         }
         snapshotWaiters.clear();
+    }
+
+    private void event(NodeEvent.Type type, long index, long peer, String detail) {
+        node.publish(type, groupId, core.term(), index, peer, detail, 0, 0);
+    }
+
+    /** The transport's report on a snapshot stream to a follower, turned into an event. */
+    void publishTransfer(SnapshotTransfer t) {
+        node.publish(t.eventType(), groupId, core.term(), t.index(), t.peerId(), t.detail(), t.sentBytes(), t.totalBytes());
     }
 
     private ConfState confAt(long index) {
@@ -505,7 +516,15 @@ final class GroupRunner {
     }
 
     private void installSnapshot(SnapshotMetadata snapshot) {
-        restoreStateMachine(snapshot);
+        long from = core.leader();
+        event(NodeEvent.Type.SNAPSHOT_STARTED, snapshot.index(), from, "install");
+        try {
+            restoreStateMachine(snapshot);
+        } catch (RuntimeException e) {
+            event(NodeEvent.Type.SNAPSHOT_FAILED, snapshot.index(), from, "install: " + e);
+            throw e; // the group stops: its state machine is in an unknown state
+        }
+        event(NodeEvent.Type.SNAPSHOT_FINISHED, snapshot.index(), from, "install");
         lastSnapshotIndex = snapshot.index();
         appliedConfs.clear();
         appliedConfs.put(snapshot.index(), snapshot.conf());

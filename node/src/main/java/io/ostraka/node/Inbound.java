@@ -23,4 +23,8 @@ public interface Inbound {
 
     /** The snapshot stream to {@code peerId} of {@code groupId} finished ({@code delivered}) or failed. */
     void reportSnapshot(long groupId, long peerId, boolean delivered);
+
+    /** How a snapshot stream to a peer is progressing, for events and logs; ignored by default. */
+    default void snapshotTransfer(SnapshotTransfer progress) {
+    }
 }

@@ -179,10 +179,46 @@ public final class RaftNode implements AutoCloseable, Inbound {
         }
     }
 
+    @Override
+    public void snapshotTransfer(SnapshotTransfer t) {
+        GroupRunner runner = groups.get(t.groupId());
+        if (runner != null) {
+            runner.execute(() -> runner.publishTransfer(t));
+        }
+    }
+
+    /** A core event: to raw listeners as it is, then to everyone as a {@link NodeEvent}. */
     void publish(long groupId, RaftEvent event) {
         for (RaftListener l : listeners) {
-            l.onEvent(options.nodeId(), groupId, event);
+            try {
+                l.onEvent(options.nodeId(), groupId, event);
+            } catch (RuntimeException e) {
+                listenerFailed(l, e);
+            }
         }
+        publish(NodeEvent.typeOf(event), groupId, event.term(), event.index(), event.peer(), event.detail(), 0, 0);
+    }
+
+    /** Stamps, logs and hands out an event; on the group's loop. */
+    void publish(NodeEvent.Type type, long groupId, long term, long index, long peer, String detail, long bytes, long totalBytes) {
+        NodeEvent event = new NodeEvent(type, options.nodeId(), groupId, term, index, peer, detail, bytes, totalBytes,
+                clock.wallMillis());
+        EventLog.log(event);
+        for (RaftListener l : listeners) {
+            try {
+                l.onNodeEvent(event);
+            } catch (RuntimeException e) {
+                listenerFailed(l, e);
+            }
+        }
+    }
+
+    /**
+     * An observer's bug must not stop the group it observes (the loop would fail the group on
+     * any exception), so it is logged and the event goes on to the other listeners.
+     */
+    private static void listenerFailed(RaftListener listener, RuntimeException e) {
+        log.error("event listener {} failed", listener, e);
     }
 
     void notifyApplied(long groupId, long index, byte[] command) {

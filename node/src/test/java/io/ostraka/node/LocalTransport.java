@@ -86,14 +86,21 @@ final class LocalTransport implements Transport {
         network.delivery.execute(() -> {
             LocalTransport peer = reachable(m.to());
             boolean ok = peer != null;
+            String why = "unreachable";
+            long index = m.snapshot().index();
+            inbound.snapshotTransfer(new SnapshotTransfer(m.groupId(), m.to(), index, SnapshotTransfer.Phase.STARTED, 0, 1, ""));
             if (ok) {
                 try {
                     copySnapshot(m, peer);
                     peer.inbound.receive(List.of(m));
                 } catch (IOException e) {
                     ok = false;
+                    why = e.toString();
                 }
             }
+            inbound.snapshotTransfer(ok
+                    ? new SnapshotTransfer(m.groupId(), m.to(), index, SnapshotTransfer.Phase.DELIVERED, 1, 1, "")
+                    : new SnapshotTransfer(m.groupId(), m.to(), index, SnapshotTransfer.Phase.FAILED, 0, 1, why));
             inbound.reportSnapshot(m.groupId(), m.to(), ok);
         });
     }

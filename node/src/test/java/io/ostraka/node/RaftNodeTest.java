@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -111,7 +112,10 @@ class RaftNodeTest {
 
     @Test
     void aNewMemberCatchesUpThroughASnapshotAndVotes() throws Exception {
-        try (NodeCluster c = new NodeCluster(dir, true, 3, o -> o.withSnapshots(10, 0))) {
+        // A durable leader sends nothing while an fsync is outstanding: under a loaded build (2 cores,
+        // coverage on) a slow fsync outlasted the 100 ms election timeout and moved leadership in
+        // the middle of the writes. 500 ms leaves room; this test is about snapshots, not elections.
+        try (NodeCluster c = new NodeCluster(dir, true, 3, o -> o.withSnapshots(10, 0).withTiming(Duration.ofMillis(10), 50, 1))) {
             long leader = c.awaitLeader();
             for (int i = 0; i < 40; i++) {
                 get(c.group(leader).propose(CounterMachine.add(1)));

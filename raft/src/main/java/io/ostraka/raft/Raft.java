@@ -45,6 +45,11 @@ final class Raft {
     long lead;
     Role role = Role.FOLLOWER;
     Leader leader;
+    /**
+     * The transferee of a transfer in progress when this node stopped leading, until the next
+     * leader is known: then the transfer is reported completed or aborted.
+     */
+    private long handingOverTo = NONE;
 
     final RaftLog log;
     final ProgressTracker tracker;
@@ -103,6 +108,7 @@ final class Raft {
     void becomeFollower(long newTerm, long newLead) {
         Role from = role;
         if (from == Role.LEADER) {
+            handingOverTo = leader.transferee();
             leader.onStepDown();
             leader = null;
             events.add(new RaftEvent(RaftEvent.Type.STEPPED_DOWN, newTerm, log.lastIndex(), newLead, "term " + term));
@@ -135,6 +141,7 @@ final class Raft {
         fastElectionTicks = 0;
         leader = new Leader(this);
         events.add(new RaftEvent(RaftEvent.Type.LEADER_ELECTED, term, log.lastIndex(), id, "this node"));
+        finishHandOver(id);
         leader.start();
     }
 
@@ -177,8 +184,23 @@ final class Raft {
         }
         if (newLead != lead && newLead != NONE) {
             events.add(new RaftEvent(RaftEvent.Type.LEADER_ELECTED, term, log.lastIndex(), newLead, "observed"));
+            finishHandOver(newLead);
         }
         lead = newLead;
+    }
+
+    /** A leader is known again: the transfer this node started as leader, if any, is over. */
+    private void finishHandOver(long newLead) {
+        if (handingOverTo == NONE) {
+            return;
+        }
+        if (newLead == handingOverTo) {
+            events.add(new RaftEvent(RaftEvent.Type.LEADERSHIP_TRANSFERRED, term, log.lastIndex(), newLead, "completed"));
+        } else {
+            events.add(new RaftEvent(RaftEvent.Type.LEADERSHIP_TRANSFER, term, log.lastIndex(), handingOverTo,
+                    "aborted: node " + newLead + " was elected"));
+        }
+        handingOverTo = NONE;
     }
 
     /** Whether this node may campaign: a voter, with no snapshot waiting to be installed. */

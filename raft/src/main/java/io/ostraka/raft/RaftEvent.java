@@ -18,6 +18,12 @@ public record RaftEvent(Type type, long term, long index, long peer, String deta
         MEMBERSHIP_CHANGED,
         /** A leadership transfer to {@code peer} started ({@code detail} "started") or was aborted. */
         LEADERSHIP_TRANSFER,
+        /**
+         * A transfer this node started, as leader, completed: it has stepped down and now follows
+         * {@code peer}, the transferee. (If someone else was elected instead, the transfer is
+         * reported aborted.)
+         */
+        LEADERSHIP_TRANSFERRED,
         /** A snapshot at {@code index} from {@code peer} is to be installed. */
         SNAPSHOT_RECEIVED
     }

@@ -21,6 +21,41 @@ class LeaderTransferTest {
         assertThat(c.leader()).isEqualTo(2);
         assertThat(c.core(1).role()).isEqualTo(Role.FOLLOWER);
         assertThat(c.node(1).events).anyMatch(e -> e.type() == RaftEvent.Type.LEADERSHIP_TRANSFER && e.detail().equals("started"));
+        assertThat(c.node(1).events).filteredOn(e -> e.type() == RaftEvent.Type.LEADERSHIP_TRANSFERRED).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.peer()).isEqualTo(2);
+                    assertThat(e.term()).isEqualTo(c.core(2).term());
+                });
+        assertThat(c.node(2).events).noneMatch(e -> e.type() == RaftEvent.Type.LEADERSHIP_TRANSFERRED);
+    }
+
+    @Test
+    void aTransferOvertakenByAnotherElectionIsReportedAborted() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(3);
+        c.propose(1, "a");
+        c.stabilize();
+        c.core(1).transferLeadership(3); // 3 is unreachable: it cannot catch up
+        c.process(1);
+        c.stabilize();
+        c.heal();
+        c.isolate(1); // and now the leader is cut off before its transfer times out: 2 and 3 elect 2
+        for (int i = 0; i < 100 && c.core(2).role() != Role.LEADER; i++) {
+            c.tick(2, 1);
+            c.tick(3, 1);
+            c.stabilize();
+        }
+        assertThat(c.core(2).role()).isEqualTo(Role.LEADER);
+        c.heal();
+        c.tick(2, 1);
+        c.stabilize();
+        c.tick(2, 1);
+        c.stabilize();
+        assertThat(c.core(1).leader()).isEqualTo(2);
+        assertThat(c.node(1).events).noneMatch(e -> e.type() == RaftEvent.Type.LEADERSHIP_TRANSFERRED);
+        assertThat(c.node(1).events).anyMatch(e -> e.type() == RaftEvent.Type.LEADERSHIP_TRANSFER && e.peer() == 3
+                && e.detail().equals("aborted: node 2 was elected"));
     }
 
     @Test

@@ -57,6 +57,7 @@ public final class OstrakaServer implements AutoCloseable {
     private GrpcServer grpc;
     private Joiner joiner;
     private HttpAdmin http;
+    private EventStream events;
     private ScheduledExecutorService scheduler;
     private volatile boolean closed;
 
@@ -107,6 +108,8 @@ public final class OstrakaServer implements AutoCloseable {
                 .withRequestTimeout(config.requestTimeout)
                 .withEventLoops(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
         node = RaftNode.start(options, transport, Clock.SYSTEM);
+        events = new EventStream(EventStream.Options.DEFAULT);
+        node.addListener(events);
 
         List<MemberInfo> initial = new ArrayList<>();
         for (ServerConfig.Member m : config.initialMembers) {
@@ -142,6 +145,7 @@ public final class OstrakaServer implements AutoCloseable {
             t.start();
         }
         http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, kv::info);
+        http.route("/events", events);
         http.start();
         log.info("node {} started: resp {} peer {} http {} data {}", config.nodeId, resp.port(), transport.port(), http.port(), config.dataDir);
     }
@@ -216,6 +220,7 @@ public final class OstrakaServer implements AutoCloseable {
         if (group != null && group.isLeader()) {
             transferLeadershipBeforeExit();
         }
+        closeQuietly(events);
         closeQuietly(http);
         closeQuietly(node);
         if (scheduler != null) {

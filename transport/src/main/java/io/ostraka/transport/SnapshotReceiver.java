@@ -161,6 +161,8 @@ final class SnapshotReceiver {
         private final CRC32C crc = new CRC32C();
         private Partial partial;
         private boolean ended;
+        /** Counted in {@link TransportMetrics#snapshotsReceiving()} from its header until it ends. */
+        private boolean counted;
         private int openFile = -1;
         private FileChannel openChannel;
 
@@ -209,6 +211,8 @@ final class SnapshotReceiver {
                 files.add(new SnapshotFile(SnapshotFiles.checkFileName(f.getName()), f.getSizeBytes()));
             }
             partial = claim(this, message, files);
+            counted = true;
+            metrics.snapshotsReceiving.increment();
             SnapshotResume.Builder resume = SnapshotResume.newBuilder();
             for (long offset : partial.offsets) {
                 resume.addOffsets(offset);
@@ -271,7 +275,7 @@ final class SnapshotReceiver {
             closeChannel();
             partial.writer.commit();
             finished(partial);
-            ended = true;
+            end();
             metrics.snapshotsReceived.increment();
             metrics.messagesReceived.increment();
             inbound.receive(List.of(partial.message));
@@ -281,7 +285,7 @@ final class SnapshotReceiver {
 
         /** Ends the call with a failed result; {@code discard} drops the partial files too. */
         private void fail(boolean discard, String error) {
-            ended = true;
+            end();
             closeChannelQuietly();
             if (partial != null) {
                 release(partial, this, discard);
@@ -289,6 +293,14 @@ final class SnapshotReceiver {
             replies.onNext(SnapshotReply.newBuilder()
                     .setResult(SnapshotResult.newBuilder().setOk(false).setError(error)).build());
             replies.onCompleted();
+        }
+
+        private void end() {
+            ended = true;
+            if (counted) {
+                counted = false;
+                metrics.snapshotsReceiving.decrement();
+            }
         }
 
         private void closeChannel() throws IOException {
@@ -311,7 +323,7 @@ final class SnapshotReceiver {
         @Override
         public void onError(Throwable t) {
             // The sender went away mid-transfer: keep what was verified, for a resumed transfer.
-            ended = true;
+            end();
             closeChannelQuietly();
             if (partial != null) {
                 release(partial, this, false);

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.ostraka.node.Inbound;
+import io.ostraka.node.SnapshotTransfer;
 import io.ostraka.raft.Message;
 import io.ostraka.transport.SnapshotFiles.SnapshotFile;
 import io.ostraka.transport.SnapshotFiles.StoredSnapshot;
@@ -36,6 +37,9 @@ import java.util.zip.CRC32C;
  * result. The receiver may answer with a failed result at any point (a checksum mismatch); a
  * call that makes no progress for {@link #STALL_NANOS} fails. A failed transfer is reported as
  * such; the core sends the snapshot again later and the receiver resumes from what it verified.
+ *
+ * <p>Besides the outcome, {@link Inbound#snapshotTransfer} hears when the stream starts (with
+ * the bytes the receiver already holds), each tenth of the way, and how it ended.
  */
 final class SnapshotSender {
     static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -57,20 +61,31 @@ final class SnapshotSender {
         this.channelOf = channelOf;
     }
 
+    /** How far one transfer got, for progress reports. */
+    private static final class Progress {
+        long sentBytes;
+        long totalBytes;
+        long reportedTenths;
+    }
+
     /** Sends the snapshot the message names and reports the outcome; blocks the calling thread. */
     void send(Message message) {
         long group = message.groupId();
         long peer = message.to();
         boolean delivered = false;
         String detail;
+        Progress progress = new Progress();
+        metrics.snapshotsSending.increment();
         try {
-            detail = transfer(message);
+            detail = transfer(message, progress);
             delivered = detail == null;
         } catch (IOException | RuntimeException e) {
             detail = e.toString();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             detail = "interrupted (transport closing)";
+        } finally {
+            metrics.snapshotsSending.decrement();
         }
         if (delivered) {
             metrics.snapshotsSent.increment();
@@ -78,11 +93,27 @@ final class SnapshotSender {
             metrics.snapshotsFailed.increment();
         }
         config.listener().snapshotFinished(group, peer, delivered, detail == null ? "delivered" : detail);
+        report(message, delivered ? SnapshotTransfer.Phase.DELIVERED : SnapshotTransfer.Phase.FAILED, progress,
+                detail == null ? "" : detail);
         inbound.get().reportSnapshot(group, peer, delivered);
     }
 
+    private void report(Message message, SnapshotTransfer.Phase phase, Progress progress, String detail) {
+        inbound.get().snapshotTransfer(new SnapshotTransfer(message.groupId(), message.to(), message.snapshot().index(),
+                phase, progress.sentBytes, progress.totalBytes, detail));
+    }
+
+    /** Reports progress when the stream passes another tenth of the snapshot. */
+    private void maybeReportProgress(Message message, Progress progress) {
+        long tenths = progress.totalBytes == 0 ? 10 : progress.sentBytes * 10 / progress.totalBytes;
+        if (tenths > progress.reportedTenths) {
+            progress.reportedTenths = tenths;
+            report(message, SnapshotTransfer.Phase.PROGRESS, progress, "");
+        }
+    }
+
     /** Returns null when delivered, else why not. */
-    private String transfer(Message message) throws IOException, InterruptedException {
+    private String transfer(Message message, Progress progress) throws IOException, InterruptedException {
         StoredSnapshot snapshot = config.snapshotFiles()
                 .find(message.groupId(), message.snapshot().term(), message.snapshot().index())
                 .orElseThrow(() -> new IOException("no snapshot " + message.snapshot().term() + "-"
@@ -102,7 +133,7 @@ final class SnapshotSender {
             }
             call.send(SnapshotFrame.newBuilder().setHeader(header).build());
             long[] offsets = call.awaitResume(snapshot.files().size());
-            streamFiles(message, snapshot, offsets, call);
+            streamFiles(message, snapshot, offsets, call, progress);
             call.send(SnapshotFrame.newBuilder().setDone(SnapshotDone.getDefaultInstance()).build());
             call.halfClose();
             SnapshotResult result = call.awaitResult();
@@ -113,13 +144,20 @@ final class SnapshotSender {
         }
     }
 
-    private void streamFiles(Message message, StoredSnapshot snapshot, long[] offsets, Call call)
+    private void streamFiles(Message message, StoredSnapshot snapshot, long[] offsets, Call call, Progress progress)
             throws IOException, InterruptedException {
         long total = snapshot.totalBytes();
         long position = 0;
         for (long o : offsets) {
             position += o;
         }
+        if (position > 0) {
+            metrics.snapshotsResumed.increment();
+        }
+        progress.totalBytes = total;
+        progress.sentBytes = position;
+        progress.reportedTenths = total == 0 ? 10 : position * 10 / total;
+        report(message, SnapshotTransfer.Phase.STARTED, progress, position > 0 ? "resumed" : "");
         config.listener().snapshotProgress(message.groupId(), message.to(), position, total);
         long startNanos = config.nanoClock().getAsLong();
         long sentThisCall = 0;
@@ -149,6 +187,8 @@ final class SnapshotSender {
                     position += length;
                     sentThisCall += length;
                     metrics.snapshotBytesSent.add(length);
+                    progress.sentBytes = position;
+                    maybeReportProgress(message, progress);
                     config.listener().snapshotProgress(message.groupId(), message.to(), position, total);
                 }
             }

@@ -3,8 +3,8 @@ package io.ostraka.transport;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Monotonic counters of one transport, read with the getters; a metrics registry (later) exports
- * them. "Dropped" counts every outgoing message reported unreachable (no address, queue full,
+ * Monotonic counters of one transport (and two gauges, the snapshot streams in progress), read
+ * with the getters; a metrics registry exports them. "Dropped" counts every outgoing message reported unreachable (no address, queue full,
  * peer in backoff, lost with a broken stream) and every incoming message refused (addressed to
  * another node, undecodable batch).
  */
@@ -23,6 +23,9 @@ public final class TransportMetrics {
     final LongAdder snapshotsSent = new LongAdder();
     final LongAdder snapshotsFailed = new LongAdder();
     final LongAdder snapshotsReceived = new LongAdder();
+    final LongAdder snapshotsResumed = new LongAdder();
+    final LongAdder snapshotsSending = new LongAdder();
+    final LongAdder snapshotsReceiving = new LongAdder();
     final LongAdder forwardsSent = new LongAdder();
     final LongAdder forwardsFailed = new LongAdder();
 
@@ -44,6 +47,12 @@ public final class TransportMetrics {
     public long snapshotsSent() { return snapshotsSent.sum(); }
     public long snapshotsFailed() { return snapshotsFailed.sum(); }
     public long snapshotsReceived() { return snapshotsReceived.sum(); }
+    /** Outgoing snapshot streams that continued from bytes the receiver already held. */
+    public long snapshotsResumed() { return snapshotsResumed.sum(); }
+    /** Outgoing snapshot streams in progress now (a gauge, not a counter). */
+    public long snapshotsSending() { return snapshotsSending.sum(); }
+    /** Incoming snapshot streams in progress now (a gauge, not a counter). */
+    public long snapshotsReceiving() { return snapshotsReceiving.sum(); }
     public long forwardsSent() { return forwardsSent.sum(); }
     public long forwardsFailed() { return forwardsFailed.sum(); }
 

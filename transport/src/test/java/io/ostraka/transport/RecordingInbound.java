@@ -1,6 +1,7 @@
 package io.ostraka.transport;
 
 import io.ostraka.node.Inbound;
+import io.ostraka.node.SnapshotTransfer;
 import io.ostraka.raft.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,7 @@ final class RecordingInbound implements Inbound {
     record Report(long groupId, long peerId, boolean ok) {
     }
 
+    private final List<SnapshotTransfer> transfers = new ArrayList<>();
     private final List<Message> received = new ArrayList<>();
     private final List<Report> unreachable = new ArrayList<>();
     private final List<Report> snapshots = new ArrayList<>();
@@ -49,5 +51,14 @@ final class RecordingInbound implements Inbound {
 
     synchronized List<Report> snapshots() {
         return List.copyOf(snapshots);
+    }
+
+    @Override
+    public synchronized void snapshotTransfer(SnapshotTransfer progress) {
+        transfers.add(progress);
+    }
+
+    synchronized List<SnapshotTransfer> transfers() {
+        return List.copyOf(transfers);
     }
 }

@@ -2,6 +2,8 @@ package io.ostraka.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ostraka.node.SnapshotTransfer;
+import io.ostraka.node.SnapshotTransfer.Phase;
 import io.ostraka.raft.ConfState;
 import io.ostraka.raft.Message;
 import io.ostraka.raft.MessageType;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Proves snapshot streaming end to end over loopback: a multi-file directory of a few MB arrives
  * byte-identical, is committed atomically in the receiver's store, and only then is the SNAPSHOT
- * message delivered; progress events climb to the total; a corrupted chunk is caught by its
+ * message delivered; progress events climb to the total, and the node hears the stream start,
+ * advance by tenths and end; a corrupted chunk is caught by its
  * CRC32C, refused, and nothing is committed; a receiver's refusal is reported as a failed
  * snapshot; a transfer broken mid-stream is reported
  * failed and the next attempt resumes from the receiver's verified offsets instead of starting over.
@@ -205,6 +208,19 @@ class SnapshotStreamingTest {
             assertThat(nodes.transport(1).metrics().snapshotBytesSent()).isEqualTo(total);
             assertThat(nodes.transport(2).metrics().snapshotBytesReceived()).isEqualTo(total);
             assertThat(nodes.transport(1).metrics().snapshotsSent()).isEqualTo(1);
+            assertThat(nodes.transport(1).metrics().snapshotsSending()).isZero();
+            assertThat(nodes.transport(2).metrics().snapshotsReceiving()).isZero();
+            assertThat(nodes.transport(1).metrics().snapshotsResumed()).isZero();
+
+            List<SnapshotTransfer> transfers = nodes.inbound(1).transfers();
+            assertThat(transfers).allMatch(t -> t.groupId() == GROUP && t.peerId() == 2 && t.index() == INDEX
+                    && t.totalBytes() == total);
+            assertThat(transfers.get(0)).isEqualTo(new SnapshotTransfer(GROUP, 2, INDEX, Phase.STARTED, 0, total, ""));
+            assertThat(transfers.get(transfers.size() - 1))
+                    .isEqualTo(new SnapshotTransfer(GROUP, 2, INDEX, Phase.DELIVERED, total, total, ""));
+            List<SnapshotTransfer> steps = transfers.subList(1, transfers.size() - 1);
+            assertThat(steps).hasSizeBetween(2, 10).allMatch(t -> t.phase() == Phase.PROGRESS);
+            assertThat(steps).extracting(SnapshotTransfer::sentBytes).isSorted().doesNotHaveDuplicates().endsWith(total);
         }
     }
 
@@ -234,6 +250,7 @@ class SnapshotStreamingTest {
             Path receiverRoot = root.resolve(receiverStore());
             assertThat(new DirectorySnapshotFiles(receiverRoot).find(GROUP, TERM, INDEX)).isEmpty();
             assertThat(leftovers(receiverRoot.resolve(Long.toString(GROUP)))).isEmpty();
+            assertThat(nodes.transport(2).metrics().snapshotsReceiving()).isZero();
             // Corrupted data is never resumed from: the next attempt starts at offset 0.
             try (RawSnapshotCall call = new RawSnapshotCall(nodes.transport(2).port())) {
                 call.header(snapshotMessage(), "data.bin", data.length);
@@ -252,6 +269,11 @@ class SnapshotStreamingTest {
             Await.until("snapshot report", () -> !nodes.inbound(1).snapshots().isEmpty());
             assertThat(nodes.inbound(1).snapshots()).containsExactly(new RecordingInbound.Report(GROUP, 3, false));
             assertThat(nodes.transport(1).metrics().snapshotsFailed()).isEqualTo(1);
+            assertThat(nodes.inbound(1).transfers()).last().satisfies(t -> {
+                assertThat(t.phase()).isEqualTo(Phase.FAILED);
+                assertThat(t.peerId()).isEqualTo(3);
+                assertThat(t.detail()).contains("this is node 2, not node 3");
+            });
             assertThat(nodes.inbound(2).received()).isEmpty();
         }
     }
@@ -338,6 +360,12 @@ class SnapshotStreamingTest {
             nodes.transport(1).sendSnapshot(snapshotMessage());
             Await.until("first report", () -> nodes.inbound(1).snapshots().size() == 1);
             assertThat(nodes.inbound(1).snapshots().get(0).ok()).isFalse();
+            assertThat(nodes.inbound(1).transfers()).last().satisfies(t -> {
+                assertThat(t.phase()).isEqualTo(Phase.FAILED);
+                assertThat(t.detail()).contains("injected read failure");
+                assertThat(t.sentBytes()).isBetween(1_000_000L, t.totalBytes() - 1);
+            });
+            int firstAttemptReports = nodes.inbound(1).transfers().size();
             assertThat(nodes.inbound(2).received()).isEmpty();
             long sentFirst = nodes.transport(1).metrics().snapshotBytesSent();
 
@@ -356,6 +384,12 @@ class SnapshotStreamingTest {
                 assertThat(progress.get(0).sent()).as("progress starts at the resumed position")
                         .isGreaterThanOrEqualTo(1_000_000);
             }
+            SnapshotTransfer resumed = nodes.inbound(1).transfers().get(firstAttemptReports);
+            assertThat(resumed.phase()).isEqualTo(Phase.STARTED);
+            assertThat(resumed.detail()).isEqualTo("resumed");
+            assertThat(resumed.sentBytes()).isGreaterThanOrEqualTo(1_000_000);
+            assertThat(nodes.transport(1).metrics().snapshotsResumed()).isEqualTo(1);
+            assertThat(nodes.transport(2).metrics().snapshotsReceiving()).isZero();
         }
     }
 
@@ -375,6 +409,11 @@ class SnapshotStreamingTest {
             nodes.transport(1).sendSnapshot(missing);
             Await.until("snapshot report", () -> !nodes.inbound(1).snapshots().isEmpty());
             assertThat(nodes.inbound(1).snapshots()).containsExactly(new RecordingInbound.Report(GROUP, 2, false));
+            assertThat(nodes.inbound(1).transfers()).singleElement().satisfies(t -> {
+                assertThat(t.phase()).isEqualTo(Phase.FAILED);
+                assertThat(t.index()).isEqualTo(INDEX + 1);
+                assertThat(t.detail()).contains("no snapshot");
+            });
         }
     }
 }
