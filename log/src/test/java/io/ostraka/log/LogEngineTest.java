@@ -71,7 +71,7 @@ class LogEngineTest {
             GroupLog log = engine.group(5);
             SnapshotMetadata snapshot = new SnapshotMetadata(10, 3, LogStoreContractTest.CONF);
             Ready ready = new Ready(null, 0, new HardState(3, 2, 10), List.of(Entry.normal(3, 11, new byte[4])), snapshot,
-                    List.of(), List.of(), List.of(), List.of(), true);
+                    List.of(), List.of(), List.of(), List.of(), true, false);
             log.persist(ready).join();
             assertThat(log.snapshot()).isEqualTo(snapshot);
             assertThat(log.firstIndex()).isEqualTo(11);

@@ -287,9 +287,11 @@ final class GroupRunner {
             // written at all — which keeps an fsync per commit advance off the group-commit writer.
             boolean writes = rd.snapshot() != null || !rd.entries().isEmpty() || (rd.hardState() != null && rd.mustSync());
             if (!writes) {
-                afterPersist(rd);
+                afterPersist(rd, false);
                 continue;
             }
+            // A leader's appends go out now, while its own write is in flight (thesis §10.2.1).
+            sendMessages(rd.messages().stream().filter(rd::mayLeaveEarly).toList());
             CompletableFuture<Void> durable;
             try {
                 durable = storage.persist(rd);
@@ -298,7 +300,7 @@ final class GroupRunner {
                 return;
             }
             if (!rd.mustSync() && durable.isDone() && !durable.isCompletedExceptionally()) {
-                afterPersist(rd);
+                afterPersist(rd, true);
                 continue;
             }
             if (!rd.mustSync()) {
@@ -308,7 +310,7 @@ final class GroupRunner {
                         execute(() -> fail(e));
                     }
                 });
-                afterPersist(rd);
+                afterPersist(rd, true);
                 continue;
             }
             persisting = true;
@@ -317,7 +319,7 @@ final class GroupRunner {
                 if (e != null) {
                     fail(e);
                 } else {
-                    afterPersist(rd);
+                    afterPersist(rd, true);
                     drive();
                 }
             }));
@@ -325,14 +327,15 @@ final class GroupRunner {
         }
     }
 
-    private void afterPersist(Ready rd) {
+    /** Everything after the Ready is durable; {@code earlySent}: its early messages already left. */
+    private void afterPersist(Ready rd, boolean earlySent) {
         if (rd.role() != null) {
             onRoleChange(rd);
         }
         for (RaftEvent event : rd.events()) {
             node.publish(groupId, event); // first: a SnapshotReceived precedes the install it causes
         }
-        sendMessages(rd.messages());
+        sendMessages(earlySent ? rd.messages().stream().filter(m -> !rd.mayLeaveEarly(m)).toList() : rd.messages());
         if (rd.snapshot() != null) {
             installSnapshot(rd.snapshot());
         }

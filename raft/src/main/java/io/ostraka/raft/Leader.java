@@ -164,7 +164,11 @@ final class Leader {
         return new ProposeResult.Accepted(last - entries.size() + 1, last, r.term);
     }
 
-    /** Assigns indexes, appends, counts our own match. Returns false when refused by the uncommitted limit. */
+    /**
+     * Assigns indexes and appends. Returns false when refused by the uncommitted limit. Our own
+     * match moves only when the entries are durable ({@link #onStable}): the runtime may send
+     * them to followers before writing them here.
+     */
     private boolean appendEntries(List<Entry> entries, boolean limited) {
         long bytes = 0;
         for (Entry e : entries) {
@@ -186,10 +190,18 @@ final class Leader {
         }
         Progress self = r.tracker.progress(r.id);
         if (self != null) {
-            self.maybeUpdate(index);
+            self.maybeUpdate(r.log.stableLastIndex());
         }
         maybeCommit();
         return true;
+    }
+
+    /** Our entries up to the stable last index are durable: count them, which may commit. */
+    void onStable() {
+        Progress self = r.tracker.progress(r.id);
+        if (self != null && self.maybeUpdate(r.log.stableLastIndex()) && maybeCommit()) {
+            broadcastAppend();
+        }
     }
 
     // ---------------------------------------------------------------- replication
@@ -311,7 +323,7 @@ final class Leader {
     void onConfigurationChanged() {
         Progress self = r.tracker.progress(r.id);
         if (self != null) {
-            self.maybeUpdate(r.log.lastIndex());
+            self.maybeUpdate(r.log.stableLastIndex());
         }
         if (transferee != Raft.NONE && !r.tracker.isVoter(transferee)) {
             abortTransfer("the target left the voters");

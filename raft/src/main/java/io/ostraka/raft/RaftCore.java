@@ -213,7 +213,8 @@ public final class RaftCore {
                 raft.log.nextCommittedEntries(),
                 raft.readStates,
                 raft.events,
-                mustSync);
+                mustSync,
+                raft.role == Role.LEADER && hs.term() == lastHardState.term() && hs.vote() == lastHardState.vote());
         raft.outbox.clear();
         raft.readStates.clear();
         raft.events.clear();
@@ -236,6 +237,9 @@ public final class RaftCore {
         if (!ready.entries().isEmpty()) {
             Entry last = ready.entries().get(ready.entries().size() - 1);
             raft.log.stableTo(last.index(), last.term());
+            if (raft.role == Role.LEADER) {
+                raft.leader.onStable();
+            }
         }
         if (ready.snapshot() != null) {
             raft.log.stableSnapshotTo(ready.snapshot().index());

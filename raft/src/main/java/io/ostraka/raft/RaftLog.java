@@ -219,6 +219,11 @@ final class RaftLog {
     }
 
     /** The runtime persisted the unstable entries up to (index, term). */
+    /** The last index known durable: everything before the unstable tail. */
+    long stableLastIndex() {
+        return unstable.isEmpty() ? lastIndex() : unstableOffset - 1;
+    }
+
     void stableTo(long index, long term) {
         if (unstable.isEmpty() || index < unstableOffset) {
             return;

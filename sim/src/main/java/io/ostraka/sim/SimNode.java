@@ -333,13 +333,19 @@ final class SimNode {
             Ready rd = core.ready();
             persist(rd);
             if (rd.mustSync()) {
+                // As the runtime does: a leader's appends leave while its own fsync runs.
+                for (Message m : rd.messages()) {
+                    if (rd.mayLeaveEarly(m)) {
+                        send(m);
+                    }
+                }
                 awaitingFsync = rd;
                 long inc = incarnation;
                 long latency = 1 + (long) (-Math.log(1 - random.nextDouble()) * sim.config.fsyncMicros());
                 sim.scheduler.after(latency, "fsync " + id, () -> onFsync(inc));
                 return;
             }
-            finish(rd);
+            finish(rd, false);
         }
     }
 
@@ -351,7 +357,7 @@ final class SimNode {
         Runnable complete = () -> {
             Ready rd = awaitingFsync;
             awaitingFsync = null;
-            finish(rd);
+            finish(rd, true);
         };
         if (paused) {
             heldWhilePaused.add(complete);
@@ -376,18 +382,25 @@ final class SimNode {
         }
     }
 
-    private void finish(Ready rd) {
+    private void send(Message m) {
+        byte[] bytes = null;
+        if (m.type() == MessageType.SNAPSHOT) {
+            bytes = disk.snapshotFile(m.snapshot().index());
+            sim.check(bytes != null, "snapshot file", "node " + id + " sends snapshot " + m.snapshot().index() + " it has no file for");
+        }
+        sim.safety.onSend(this, m);
+        sim.network.send(m, bytes);
+    }
+
+    /** Everything after the Ready is durable; {@code earlySent}: its early messages already left. */
+    private void finish(Ready rd, boolean earlySent) {
         if (rd.role() != null) {
             onRoleChange(rd);
         }
         for (Message m : rd.messages()) {
-            byte[] bytes = null;
-            if (m.type() == MessageType.SNAPSHOT) {
-                bytes = disk.snapshotFile(m.snapshot().index());
-                sim.check(bytes != null, "snapshot file", "node " + id + " sends snapshot " + m.snapshot().index() + " it has no file for");
+            if (!(earlySent && rd.mayLeaveEarly(m))) {
+                send(m);
             }
-            sim.safety.onSend(this, m);
-            sim.network.send(m, bytes);
         }
         if (rd.snapshot() != null) {
             installSnapshot(rd.snapshot());
