@@ -1,5 +1,6 @@
 package io.ostraka.log;
 
+import io.ostraka.log.segment.Segment;
 import io.ostraka.raft.Invariants;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -79,7 +80,7 @@ public final class LogEngine implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(io.ostraka.log.segment.Segment segment) {
+    private static void closeQuietly(Segment segment) {
         try {
             segment.close();
         } catch (IOException ignored) {
@@ -120,6 +121,27 @@ public final class LogEngine implements AutoCloseable {
 
     public long fsyncCount() {
         return writer.fsyncCount();
+    }
+
+    /**
+     * Bytes of records (all groups, headers included) in the segment files currently kept: what
+     * the log holds, as opposed to {@link #segmentFileBytes()}, the disk space it takes.
+     */
+    public long logBytes() {
+        long bytes = 0;
+        for (Segment segment : segments.snapshotList()) {
+            bytes += segment.writePositionBytes();
+        }
+        return bytes;
+    }
+
+    /** Size of the segment files currently kept (they are preallocated, so mostly full size). */
+    public long segmentFileBytes() {
+        long bytes = 0;
+        for (Segment segment : segments.snapshotList()) {
+            bytes += segment.capacityBytes;
+        }
+        return bytes;
     }
 
     /** Ids of the segment files currently kept, oldest first. */

@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param trailingEntries         entries kept behind a snapshot by {@link GroupLog#createSnapshot(io.ostraka.raft.SnapshotMetadata)}
  * @param snapshotsRetained       snapshots kept per group by the {@link SnapshotStore}
  * @param fileIo                  the file-system seam (tests inject faults here)
+ * @param walObserver             told about every forced write, for metrics (default: {@link WalObserver#NONE})
  */
 public record LogEngineConfig(
         Path directory,
@@ -30,7 +31,8 @@ public record LogEngineConfig(
         int lagSegmentsMax,
         long trailingEntries,
         int snapshotsRetained,
-        FileIo fileIo) {
+        FileIo fileIo,
+        WalObserver walObserver) {
 
     public static final long SEGMENT_BYTES_DEFAULT = 64L << 20;
     public static final long SEGMENT_BYTES_LIMIT = 1L << 30;
@@ -38,6 +40,7 @@ public record LogEngineConfig(
     public LogEngineConfig {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(fileIo, "fileIo");
+        Objects.requireNonNull(walObserver, "walObserver");
         Invariants.check(segmentBytesMax >= 4096 && segmentBytesMax <= SEGMENT_BYTES_LIMIT && segmentBytesMax % 4096 == 0,
                 "segmentBytesMax %d must be a multiple of 4096 in [4096, %d]", segmentBytesMax, SEGMENT_BYTES_LIMIT);
         Invariants.check(writeBytesMax >= 4096, "writeBytesMax %d below 4096", writeBytesMax);
@@ -49,38 +52,43 @@ public record LogEngineConfig(
 
     public static LogEngineConfig defaults(Path directory) {
         return new LogEngineConfig(directory, SEGMENT_BYTES_DEFAULT, 4 << 20, 256L << 20, 1L << 20, 2, 0, 2,
-                NioFileIo.INSTANCE);
+                NioFileIo.INSTANCE, WalObserver.NONE);
     }
 
     public LogEngineConfig withSegmentBytesMax(long bytes) {
         return new LogEngineConfig(directory, bytes, writeBytesMax, cacheBytesMax,
                 Math.min(relocateBytesMax, (bytes - SegmentHeader.BYTES) / 4), lagSegmentsMax, trailingEntries,
-                snapshotsRetained, fileIo);
+                snapshotsRetained, fileIo, walObserver);
     }
 
     public LogEngineConfig withCacheBytesMax(long bytes) {
         return new LogEngineConfig(directory, segmentBytesMax, writeBytesMax, bytes, relocateBytesMax,
-                lagSegmentsMax, trailingEntries, snapshotsRetained, fileIo);
+                lagSegmentsMax, trailingEntries, snapshotsRetained, fileIo, walObserver);
     }
 
     public LogEngineConfig withRelocation(long bytesMax, int lagSegments) {
         return new LogEngineConfig(directory, segmentBytesMax, writeBytesMax, cacheBytesMax, bytesMax,
-                lagSegments, trailingEntries, snapshotsRetained, fileIo);
+                lagSegments, trailingEntries, snapshotsRetained, fileIo, walObserver);
     }
 
     public LogEngineConfig withTrailingEntries(long entries) {
         return new LogEngineConfig(directory, segmentBytesMax, writeBytesMax, cacheBytesMax,
-                relocateBytesMax, lagSegmentsMax, entries, snapshotsRetained, fileIo);
+                relocateBytesMax, lagSegmentsMax, entries, snapshotsRetained, fileIo, walObserver);
     }
 
     public LogEngineConfig withSnapshotsRetained(int snapshots) {
         return new LogEngineConfig(directory, segmentBytesMax, writeBytesMax, cacheBytesMax,
-                relocateBytesMax, lagSegmentsMax, trailingEntries, snapshots, fileIo);
+                relocateBytesMax, lagSegmentsMax, trailingEntries, snapshots, fileIo, walObserver);
     }
 
     public LogEngineConfig withFileIo(FileIo io) {
         return new LogEngineConfig(directory, segmentBytesMax, writeBytesMax, cacheBytesMax,
-                relocateBytesMax, lagSegmentsMax, trailingEntries, snapshotsRetained, io);
+                relocateBytesMax, lagSegmentsMax, trailingEntries, snapshotsRetained, io, walObserver);
+    }
+
+    public LogEngineConfig withWalObserver(WalObserver observer) {
+        return new LogEngineConfig(directory, segmentBytesMax, writeBytesMax, cacheBytesMax,
+                relocateBytesMax, lagSegmentsMax, trailingEntries, snapshotsRetained, fileIo, observer);
     }
 
     public Path segmentDirectory() {

@@ -155,23 +155,26 @@ final class LogWriter implements Runnable {
         long seq = nextWriteSeq++;
         buffer.clear();
         int lastStart = -1;
+        int records = 0;
         boolean rolled = false;
         for (PendingWrite write : batch) {
             for (PendingWrite.Record record : write.records) {
                 int size = record.sizeBytes();
                 if (segment.writePositionBytes() + buffer.position() + size + SEAL_BYTES > segment.capacityBytes) {
                     lastStart = put(RecordType.SEAL, 0, new byte[0], seq, segment);
-                    flush(segment, lastStart);
+                    flush(segment, lastStart, records);
                     segment = segments.roll();
                     rolled = true;
                     seq = nextWriteSeq++;
                     buffer.clear();
+                    records = 0;
                 }
                 record.location = Locations.of(segment.id, segment.writePositionBytes() + buffer.position());
                 lastStart = put(record.type, record.group.groupId(), record.payload, seq, segment);
+                records++;
             }
         }
-        flush(segment, lastStart);
+        flush(segment, lastStart, records);
         segments.maybePrepareSpare();
         for (PendingWrite write : batch) {
             for (PendingWrite.Record record : write.records) {
@@ -198,8 +201,11 @@ final class LogWriter implements Runnable {
         return start;
     }
 
-    /** Flags the write's last record, writes the buffer at the segment's end and fsyncs. */
-    private void flush(Segment segment, int lastStart) throws IOException {
+    /**
+     * Flags the write's last record, writes the buffer at the segment's end and fsyncs;
+     * {@code records} counts the records in it (not the seal), for the {@link WalObserver}.
+     */
+    private void flush(Segment segment, int lastStart, int records) throws IOException {
         if (lastStart < 0) {
             return;
         }
@@ -209,7 +215,9 @@ final class LogWriter implements Runnable {
         buffer.flip();
         int bytes = buffer.remaining();
         segment.handle.writeFully(buffer, segment.writePositionBytes());
+        config.walObserver().syncStarted(records, bytes);
         segment.handle.force();
+        config.walObserver().syncFinished(records, bytes);
         fsyncs.incrementAndGet();
         segment.advance(bytes);
     }

@@ -14,7 +14,8 @@ public final class Segment {
     /** The preallocated file size: records (and the closing seal) must end before it. */
     public final long capacityBytes;
     // Invariant: SegmentHeader.BYTES <= writePositionBytes <= segmentBytesMax; bytes past it are zero.
-    private long writePositionBytes;
+    // Volatile so that metrics and status pages may read it from other threads (only the writer writes it).
+    private volatile long writePositionBytes;
 
     public Segment(long id, Path path, FileHandle handle, long capacityBytes, long writePositionBytes) {
         this.id = id;
