@@ -339,9 +339,7 @@ final class GroupRunner {
         if (rd.snapshot() != null) {
             installSnapshot(rd.snapshot());
         }
-        for (Entry e : rd.committedEntries()) {
-            apply(e);
-        }
+        applyCommitted(rd.committedEntries());
         for (ReadState rs : rd.readStates()) {
             Read<?> read = reads.remove(rs.requestContext());
             if (read != null) {
@@ -375,6 +373,24 @@ final class GroupRunner {
         reads.clear();
         log.debug("group {} node {}: {} in term {}, leader {}", groupId, node.options().nodeId(), rd.role(),
                 core.term(), rd.leader());
+    }
+
+    /** Applies committed entries in order, timing the batch and each of our proposals' propose→commit. */
+    private void applyCommitted(List<Entry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        RaftMetrics metrics = node.metrics();
+        long committedNanos = node.clock().nanoTime();
+        for (Entry e : entries) {
+            Proposal p = proposals.get(e.index());
+            if (p != null && p.term() == e.term()) {
+                // A proposal's deadline is the time the loop took it plus the request timeout.
+                metrics.committed(groupId, committedNanos - (p.deadlineNanos() - timeoutNanos));
+            }
+            apply(e);
+        }
+        metrics.applied(groupId, entries.size(), node.clock().nanoTime() - committedNanos);
     }
 
     private void apply(Entry e) {
@@ -427,6 +443,9 @@ final class GroupRunner {
             return;
         }
         read.serve(stateMachine);
+        if (read.level() != ReadLevel.STALE) {
+            node.metrics().readServed(groupId, read.level(), node.clock().nanoTime() - read.askedNanos());
+        }
     }
 
     private <T> void retryLinearizable(Read<T> read) {
@@ -481,6 +500,7 @@ final class GroupRunner {
         snapshotRequested = false;
         SnapshotMetadata meta = new SnapshotMetadata(index, storage.view().term(index), confAt(index));
         event(NodeEvent.Type.SNAPSHOT_STARTED, index, 0, "take");
+        long startedNanos = node.clock().nanoTime();
         try {
             SnapshotStore.Writer writer = snapshots.begin(groupId, meta);
             stateMachine.snapshotTo(writer.directory());
@@ -492,6 +512,7 @@ final class GroupRunner {
             return;
         }
         lastSnapshotIndex = index;
+        node.metrics().snapshotTaken(groupId, meta, node.clock().nanoTime() - startedNanos);
         appliedConfs.headMap(appliedConfs.floorKey(index)).clear();
         storage.snapshotTaken(meta, node.options().trailingEntries()).whenComplete((v, e) -> {
             if (e != null) {
@@ -538,6 +559,7 @@ final class GroupRunner {
             p.future().completeExceptionally(unknown);
         }
         proposals.headMap(snapshot.index(), true).clear();
+        node.metrics().snapshotInstalled(groupId, snapshot);
         serveReads();
     }
 

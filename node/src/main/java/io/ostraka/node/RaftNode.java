@@ -32,6 +32,7 @@ public final class RaftNode implements AutoCloseable, Inbound {
     private final EventLoop[] loops;
     private final ConcurrentHashMap<Long, GroupRunner> groups = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<RaftListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile RaftMetrics metrics = RaftMetrics.NONE;
     private final ScheduledExecutorService timers;
     private volatile boolean closed;
 
@@ -122,6 +123,15 @@ public final class RaftNode implements AutoCloseable, Inbound {
 
     public void addListener(RaftListener listener) {
         listeners.add(listener);
+    }
+
+    /** Where the groups report latencies; set it before opening groups to see everything. */
+    public void setMetrics(RaftMetrics metrics) {
+        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+    }
+
+    RaftMetrics metrics() {
+        return metrics;
     }
 
     public NodeOptions options() {
