@@ -17,17 +17,18 @@ import java.util.function.Supplier;
 /**
  * The HTTP admin endpoint (default port 8379): {@code /health} (the process is alive),
  * {@code /ready} (a leader is known and this node has applied what it knows committed),
- * {@code /status} (JSON). Extra routes (metrics, events) are added by the server.
+ * {@code /status} (JSON, {@link NodeStatus}). Extra routes (metrics, events) are added by the server.
  */
 public final class HttpAdmin implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final RaftGroup group;
-    private final Supplier<Map<String, String>> info;
+    private final Supplier<String> statusJson;
 
-    public HttpAdmin(String host, int port, RaftGroup group, Supplier<Map<String, String>> info) throws IOException {
+    /** {@code statusJson} makes the {@code /status} document (see {@link NodeStatus#toJson()}). */
+    public HttpAdmin(String host, int port, RaftGroup group, Supplier<String> statusJson) throws IOException {
         this.group = group;
-        this.info = info;
+        this.statusJson = statusJson;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
         this.executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "ostraka-http");
@@ -43,7 +44,7 @@ public final class HttpAdmin implements AutoCloseable {
             }
         });
         server.createContext("/ready", this::ready);
-        server.createContext("/status", ex -> reply(ex, 200, "application/json", json(info.get())));
+        server.createContext("/status", this::status);
     }
 
     public void start() {
@@ -57,6 +58,17 @@ public final class HttpAdmin implements AutoCloseable {
     /** Adds a route; the handler writes the whole response. */
     public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
         server.createContext(path, handler);
+    }
+
+    private void status(HttpExchange ex) throws IOException {
+        String body;
+        try {
+            body = statusJson.get();
+        } catch (RuntimeException e) {
+            reply(ex, 500, "text/plain", "status unavailable: " + e + "\n");
+            return;
+        }
+        reply(ex, 200, "application/json", body);
     }
 
     private void ready(HttpExchange ex) throws IOException {
@@ -88,35 +100,13 @@ public final class HttpAdmin implements AutoCloseable {
 
     /** A flat JSON object of strings (numbers stay strings: the values are already formatted). */
     public static String json(Map<String, String> fields) {
-        StringBuilder s = new StringBuilder("{");
-        boolean first = true;
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            if (!first) {
-                s.append(',');
-            }
-            first = false;
-            s.append('"').append(escape(e.getKey())).append("\":\"").append(escape(e.getValue())).append('"');
-        }
-        return s.append("}\n").toString();
+        JsonWriter j = new JsonWriter().beginObject();
+        fields.forEach(j::field);
+        return j.endObject() + "\n";
     }
 
     static String escape(String v) {
-        StringBuilder s = new StringBuilder();
-        for (char c : v.toCharArray()) {
-            switch (c) {
-                case '"' -> s.append("\\\"");
-                case '\\' -> s.append("\\\\");
-                case '\n' -> s.append("\\n");
-                default -> {
-                    if (c < 0x20) {
-                        s.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        s.append(c);
-                    }
-                }
-            }
-        }
-        return s.toString();
+        return JsonWriter.escape(v);
     }
 
     @Override

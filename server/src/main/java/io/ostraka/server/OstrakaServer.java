@@ -13,6 +13,8 @@ import io.ostraka.node.RaftNode;
 import io.ostraka.raft.Role;
 import io.ostraka.raft.Status;
 import io.ostraka.server.grpc.GrpcServer;
+import io.ostraka.server.metrics.MeteredKvService;
+import io.ostraka.server.metrics.ServerMetrics;
 import io.ostraka.server.resp.RespServer;
 import io.ostraka.server.resp.RespServerConfig;
 import io.ostraka.transport.GrpcTransport;
@@ -53,6 +55,9 @@ public final class OstrakaServer implements AutoCloseable {
     private RaftNode node;
     private RaftGroup group;
     private RaftKvService kv;
+    private KvService front;
+    private ServerMetrics metrics;
+    private NodeStorage storage;
     private RespServer resp;
     private GrpcServer grpc;
     private Joiner joiner;
@@ -78,9 +83,11 @@ public final class OstrakaServer implements AutoCloseable {
 
     private void boot() throws IOException {
         lockDataDir();
+        metrics = new ServerMetrics(Clock.SYSTEM);
         engine = LogEngine.open(LogEngineConfig.defaults(config.dataDir.resolve("raft"))
                 .withSegmentBytesMax(config.segmentBytes)
-                .withTrailingEntries(config.trailingEntries));
+                .withTrailingEntries(config.trailingEntries)
+                .withWalObserver(metrics.walObserver()));
         stateMachine = config.memoryStorage ? KvStateMachine.inMemory(KvConfig.DEFAULT)
                 : KvStateMachine.onRocksDb(KvConfig.DEFAULT, config.dataDir.resolve("kv"));
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -110,6 +117,8 @@ public final class OstrakaServer implements AutoCloseable {
         node = RaftNode.start(options, transport, Clock.SYSTEM);
         events = new EventStream(EventStream.Options.DEFAULT);
         node.addListener(events);
+        node.setMetrics(metrics.raftMetrics());
+        node.addListener(metrics.raftListener());
 
         List<MemberInfo> initial = new ArrayList<>();
         for (ServerConfig.Member m : config.initialMembers) {
@@ -125,8 +134,13 @@ public final class OstrakaServer implements AutoCloseable {
                 "http", config.advertiseHost + ":" + config.httpListen.port()));
         kv = new RaftKvService(config.nodeId, group, transport, scheduler, Clock.SYSTEM, config.requestTimeout, config.heartbeat, self);
         transport.setForwardHandler(kv);
+        storage = new NodeStorage(engine, config.memoryStorage ? null : config.dataDir.resolve("kv"));
+        metrics.watchGroup(group);
+        metrics.watchStorage(storage);
+        metrics.watchTransport(transport.metrics());
+        front = new MeteredKvService(kv, metrics, Clock.SYSTEM);
 
-        resp = new RespServer(kv, sessionIds(config.nodeId), RespServerConfig.defaults()
+        resp = new RespServer(front, sessionIds(config.nodeId), RespServerConfig.defaults()
                 .withHost(config.respListen.host()).withPort(config.respListen.port()));
         try {
             resp.start();
@@ -134,7 +148,7 @@ public final class OstrakaServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while binding the RESP port", e);
         }
-        grpc = GrpcServer.start(kv, GrpcServer.Options.DEFAULT.withHost(config.grpcListen.host())
+        grpc = GrpcServer.start(front, GrpcServer.Options.DEFAULT.withHost(config.grpcListen.host())
                 .withPort(config.grpcListen.port()).withLeaderClientAddress(id -> kv.address(id, "grpc")),
                 new io.ostraka.server.grpc.AdminGrpcService(group, config.nodeId, (id, role) -> kv.address(id, role)));
         if (config.join != null) {
@@ -144,8 +158,9 @@ public final class OstrakaServer implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         }
-        http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, kv::info);
+        http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, () -> status().toJson());
         http.route("/events", events);
+        http.route("/metrics", metrics::handle);
         http.start();
         log.info("node {} started: resp {} peer {} http {} data {}", config.nodeId, resp.port(), transport.port(), http.port(), config.dataDir);
     }
@@ -178,8 +193,18 @@ public final class OstrakaServer implements AutoCloseable {
         return group;
     }
 
+    /** The KV store as the front ends see it (requests through it are counted in the metrics). */
     public KvService kv() {
-        return kv;
+        return front;
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** This node's status now, sizes on disk included (what {@code /status} shows). */
+    public NodeStatus status() {
+        return NodeStatus.capture(config.nodeId, group, kv::address, storage);
     }
 
     public int respPort() {

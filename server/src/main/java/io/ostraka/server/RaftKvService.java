@@ -12,11 +12,9 @@ import io.ostraka.node.OstrakaException;
 import io.ostraka.node.RaftGroup;
 import io.ostraka.node.ReadLevel;
 import io.ostraka.node.Transport;
-import io.ostraka.raft.Status;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -216,43 +214,6 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
 
     @Override
     public Map<String, String> info() {
-        Status s = group.status();
-        Map<String, String> out = new LinkedHashMap<>();
-        out.put("node_id", Long.toString(nodeId));
-        out.put("group_id", Long.toString(group.groupId()));
-        if (s == null) {
-            out.put("role", "starting");
-            return out;
-        }
-        out.put("role", s.role().name().toLowerCase(java.util.Locale.ROOT));
-        out.put("term", Long.toString(s.term()));
-        out.put("leader_id", Long.toString(s.leader()));
-        for (String role : new String[] {"resp", "grpc", "http", "peer"}) {
-            String address = address(s.leader(), role);
-            if (address != null) {
-                out.put("leader_" + role, address);
-            }
-        }
-        out.put("commit_index", Long.toString(s.committed()));
-        out.put("applied_index", Long.toString(s.applied()));
-        out.put("first_index", Long.toString(s.firstIndex()));
-        out.put("last_index", Long.toString(s.lastIndex()));
-        out.put("voters", s.conf().voters().toString());
-        out.put("learners", s.conf().learners().toString());
-        out.put("joint", Boolean.toString(s.conf().isJoint()));
-        s.peers().forEach((id, p) -> out.put("peer_" + id, "match=" + p.match() + " next=" + p.next() + " state="
-                + p.state() + (p.learner() ? " learner" : "") + " lag=" + Math.max(0, s.lastIndex() - p.match())));
-        for (long id : s.conf().allNodes()) {
-            String grpc = address(id, "grpc");
-            if (grpc != null) {
-                out.put("member." + id + ".client_address", grpc);
-            }
-            String peer = address(id, "peer");
-            if (peer != null) {
-                out.put("member." + id + ".peer_address", peer);
-            }
-            out.put("member." + id + ".voter", Boolean.toString(s.conf().isVoter(id)));
-        }
-        return out;
+        return NodeStatus.capture(nodeId, group, this::address, null).facts();
     }
 }

@@ -15,8 +15,11 @@ import java.util.TreeMap;
  *   leader_address, or else leader_grpc (the leader's client gRPC address; RaftKvService reports
  *       each advertised address of the leader as leader_&lt;role&gt;),
  *   voters, learners ("[1, 2, 3]": member ids),
- *   member.&lt;id&gt;.client_address, member.&lt;id&gt;.peer_address, member.&lt;id&gt;.voter ("true"/"false")
+ *   member.&lt;id&gt;.client_address, member.&lt;id&gt;.peer_address, member.&lt;id&gt;.voter ("true"/"false"),
+ *   member.&lt;id&gt;.match, .next, .state, .lag, .recent_active (the leader's replication progress),
+ *   first_index, last_index, failure
  * </pre>
+ * {@link io.ostraka.server.NodeStatus#facts()} writes them.
  * Every fact is also copied into {@code info} for display.
  */
 final class StatusMapper {
@@ -33,6 +36,9 @@ final class StatusMapper {
                 .setCommitIndex(number(facts, "commit_index"))
                 .setAppliedIndex(number(facts, "applied_index"))
                 .setIndex(number(facts, "applied_index"))
+                .setFirstIndex(number(facts, "first_index"))
+                .setLastIndex(number(facts, "last_index"))
+                .setFailure(facts.getOrDefault("failure", ""))
                 .putAllInfo(facts);
         Map<Long, Member.Builder> members = new TreeMap<>();
         for (long id : ids(facts.get("voters"))) {
@@ -55,6 +61,11 @@ final class StatusMapper {
                 case "client_address" -> member.setClientAddress(fact.getValue());
                 case "peer_address" -> member.setPeerAddress(fact.getValue());
                 case "voter" -> member.setVoter(Boolean.parseBoolean(fact.getValue()));
+                case "match" -> member.getProgressBuilder().setMatchIndex(parseOrZero(fact.getValue()));
+                case "next" -> member.getProgressBuilder().setNextIndex(parseOrZero(fact.getValue()));
+                case "state" -> member.getProgressBuilder().setState(fact.getValue());
+                case "lag" -> member.getProgressBuilder().setLag(parseOrZero(fact.getValue()));
+                case "recent_active" -> member.getProgressBuilder().setRecentActive(Boolean.parseBoolean(fact.getValue()));
                 default -> { }
             }
         }
