@@ -1,8 +1,10 @@
 package io.ostraka.server.metrics;
 
+import io.ostraka.kv.OpCode;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Locale;
 
 /** Requests to the KV store by operation and outcome, counted once where every front end meets. */
 final class KvInstruments {
@@ -17,6 +19,14 @@ final class KvInstruments {
                 .help("Time from a KV request reaching the store to its answer, retries at the leader included.")
                 .labelNames("op").classicOnly().classicUpperBounds(Buckets.LATENCY_SECONDS).withoutExemplars()
                 .register(registry);
+        // Every operation's series exist from the start (at zero), so rates work from the first scrape.
+        for (OpCode op : OpCode.values()) {
+            if (!op.isReserved()) {
+                String name = op.name().toLowerCase(Locale.ROOT);
+                requests.initLabelValues(name, "ok");
+                requestSeconds.initLabelValues(name);
+            }
+        }
     }
 
     void record(String op, String result, long nanos) {

@@ -117,5 +117,10 @@ final class RaftInstruments implements RaftMetrics, RaftListener {
         commitSeconds.initLabelValues(g);
         applySeconds.initLabelValues(g);
         snapshotSeconds.initLabelValues(g);
+        for (ReadLevel level : ReadLevel.values()) {
+            if (level != ReadLevel.STALE) {
+                readIndexSeconds.initLabelValues(g, level.name().toLowerCase(Locale.ROOT));
+            }
+        }
     }
 }
