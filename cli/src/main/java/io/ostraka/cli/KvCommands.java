@@ -1,7 +1,6 @@
 package io.ostraka.cli;
 
 import io.ostraka.client.CasResult;
-import io.ostraka.client.ClusterStatus;
 import io.ostraka.client.Consistency;
 import io.ostraka.client.DeleteResult;
 import io.ostraka.client.KeyValue;
@@ -144,25 +143,17 @@ final class KvCommands {
         }
     }
 
-    @Command(name = "status", description = "Show the cluster: members, roles, indexes. Exits 1 when no leader is known.")
+    @Command(name = "status", description = "Show every member: role, term, commit and applied index, replication lag, "
+            + "health (each member asked directly). Exits 1 when no leader is known.")
     static final class Status implements Callable<Integer> {
         @Mixin ClientOptions options;
 
         @Override
         public Integer call() {
             return withClient(options, c -> {
-                ClusterStatus s = c.status();
-                System.out.printf("%-6s %-22s %-22s %-8s%n", "member", "client", "peer", "role");
-                for (ClusterStatus.Member m : s.members()) {
-                    String role = m.id() == s.leaderId() ? "leader" : m.voter() ? "follower" : "learner";
-                    System.out.printf("%-6d %-22s %-22s %-8s%n", m.id(), m.clientAddress(), m.peerAddress(), role);
-                }
-                System.out.println();
-                System.out.println("leader " + (s.leaderId() == 0 ? "unknown" : s.leaderId()) + ", term " + s.term()
-                        + ", commit " + s.commitIndex() + ", applied " + s.appliedIndex() + " (as seen by node " + s.nodeId() + ")");
-                s.info().entrySet().stream().filter(e -> e.getKey().startsWith("peer_")).sorted(java.util.Map.Entry.comparingByKey())
-                        .forEach(e -> System.out.println("  " + e.getKey().substring(5) + ": " + e.getValue()));
-                return s.leaderId() == 0 ? 1 : 0;
+                ClusterTable table = ClusterTable.gather(c);
+                System.out.print(table.render());
+                return table.leaderId() == 0 ? 1 : 0;
             });
         }
     }

@@ -178,6 +178,18 @@ public final class AsyncOstrakaClient {
                 });
     }
 
+    /**
+     * The view of the node at {@code clientAddress} (host:port of its client gRPC port), asked once
+     * and only there: no retry elsewhere, no redirect to the leader, and the client's own routing is
+     * not changed. Fails with UNAVAILABLE when the node cannot be reached, TIMEOUT when it does not
+     * answer in time. For tools that inspect every member, such as {@code ostraka status}.
+     */
+    public CompletableFuture<ClusterStatus> statusOf(String clientAddress) {
+        Objects.requireNonNull(clientAddress, "clientAddress");
+        return core.once(clientAddress, KvGrpc.getStatusMethod(), StatusRequest.getDefaultInstance(), timeout)
+                .thenApply(Protos::status);
+    }
+
     private static boolean confirmsLeader(ReadOptions options) {
         return options.consistency() == Consistency.LINEARIZABLE || options.consistency() == Consistency.LEASE;
     }

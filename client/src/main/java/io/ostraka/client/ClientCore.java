@@ -59,6 +59,11 @@ final class ClientCore implements AutoCloseable {
                 .thenApply(response -> seen(response, index));
     }
 
+    /** One call to {@code address} only (see {@link RequestRunner#once}); its index is not taken as seen. */
+    <Q, R> CompletableFuture<R> once(String address, MethodDescriptor<Q, R> method, Q request, Duration timeout) {
+        return runner.once(address, method, request, timeout);
+    }
+
     private <R> R seen(R response, ToLongFunction<R> index) {
         long at = index.applyAsLong(response);
         highestIndex.accumulateAndGet(at, Math::max);

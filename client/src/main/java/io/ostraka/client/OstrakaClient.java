@@ -151,6 +151,11 @@ public final class OstrakaClient implements AutoCloseable {
         return await(async.status());
     }
 
+    /** The view of the node at {@code clientAddress} only (see {@link AsyncOstrakaClient#statusOf}). */
+    public ClusterStatus statusOf(String clientAddress) {
+        return await(async.statusOf(clientAddress));
+    }
+
     // ---- Introspection -------------------------------------------------------------------------
 
     /** The highest log index any response has reflected; reads never ask for less. */

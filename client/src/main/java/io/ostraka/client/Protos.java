@@ -93,9 +93,13 @@ final class Protos {
     static ClusterStatus status(StatusResponse s) {
         List<ClusterStatus.Member> members = new ArrayList<>(s.getMembersCount());
         for (Member m : s.getMembersList()) {
-            members.add(new ClusterStatus.Member(m.getId(), m.getClientAddress(), m.getPeerAddress(), m.getVoter()));
+            ClusterStatus.Progress progress = !m.hasProgress() ? null : new ClusterStatus.Progress(
+                    m.getProgress().getMatchIndex(), m.getProgress().getNextIndex(), m.getProgress().getState(),
+                    m.getProgress().getLag(), m.getProgress().getRecentActive());
+            members.add(new ClusterStatus.Member(m.getId(), m.getClientAddress(), m.getPeerAddress(), m.getVoter(), progress));
         }
         return new ClusterStatus(s.getNodeId(), s.getRole(), s.getTerm(), s.getLeaderId(), s.getLeaderAddress(),
-                s.getCommitIndex(), s.getAppliedIndex(), members, s.getInfoMap());
+                s.getCommitIndex(), s.getAppliedIndex(), members, s.getInfoMap(), s.getFirstIndex(), s.getLastIndex(),
+                s.getFailure());
     }
 }

@@ -55,6 +55,41 @@ final class RequestRunner {
         return call.result;
     }
 
+    /**
+     * One attempt at {@code address} and nowhere else: no retry, no redirect, and what the router
+     * believes about the leader is left alone (for asking a particular node, as a status page does).
+     */
+    <Q, R> CompletableFuture<R> once(String address, MethodDescriptor<Q, R> method, Q request, Duration timeout) {
+        CompletableFuture<R> result = new CompletableFuture<>();
+        ManagedChannel channel;
+        try {
+            channel = router.channel(address);
+        } catch (OstrakaClientException e) {
+            result.completeExceptionally(e);
+            return result;
+        }
+        ClientCall<Q, R> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        ClientCalls.asyncUnaryCall(call, request, new StreamObserver<R>() {
+            private R response;
+
+            @Override
+            public void onNext(R value) {
+                response = value;
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                result.completeExceptionally(Errors.fromThrowable(t));
+            }
+
+            @Override
+            public void onCompleted() {
+                result.complete(response);
+            }
+        });
+        return result;
+    }
+
     /** One request and its attempts. */
     private final class Call<Q, R> {
         final MethodDescriptor<Q, R> method;

@@ -207,6 +207,44 @@ class OstrakaClientTest {
     }
 
     @Test
+    void statusOfAsksOnlyThatNodeAndReadsTheLeadersProgress() throws Exception {
+        LocalKvService follower = new LocalKvService().redirectTo(1, TestServers.address(server));
+        GrpcServer followerServer = TestServers.start(follower);
+        service.putInfo("voters", "[1, 2]");
+        service.putInfo("member.2.client_address", TestServers.address(followerServer));
+        service.putInfo("member.2.match", "7");
+        service.putInfo("member.2.next", "8");
+        service.putInfo("member.2.state", "replicate");
+        service.putInfo("member.2.lag", "3");
+        service.putInfo("member.2.recent_active", "true");
+        service.putInfo("last_index", "10");
+        try (OstrakaClient viaFollower = TestServers.client(TestServers.address(followerServer)).build()) {
+            ClusterStatus asked = viaFollower.statusOf(TestServers.address(followerServer));
+            assertThat(asked.role()).as("no redirect to the leader").isEqualTo("follower");
+            ClusterStatus leader = viaFollower.statusOf(TestServers.address(server));
+            assertThat(leader.role()).isEqualTo("leader");
+            assertThat(leader.lastIndex()).isEqualTo(10);
+            assertThat(leader.failure()).isEmpty();
+            ClusterStatus.Member m = leader.member(2).orElseThrow();
+            assertThat(m.clientAddress()).isEqualTo(TestServers.address(followerServer));
+            assertThat(m.progress()).isEqualTo(new ClusterStatus.Progress(7, 8, "replicate", 3, true));
+            assertThat(leader.member(1).orElseThrow().progress()).as("no progress facts, no progress").isNull();
+
+            int closedPort;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                closedPort = s.getLocalPort();
+            }
+            assertThatThrownBy(() -> viaFollower.statusOf("127.0.0.1:" + closedPort))
+                    .isInstanceOfSatisfying(OstrakaClientException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+                        assertThat(e.attempts()).as("asked once, not retried").isEqualTo(1);
+                    });
+        } finally {
+            followerServer.close();
+        }
+    }
+
+    @Test
     void builderRefusesNonsense() {
         assertThatThrownBy(() -> OstrakaClient.builder().build()).hasMessageContaining("no endpoints");
         assertThatThrownBy(() -> OstrakaClient.builder().endpoints("localhost")).hasMessageContaining("host:port");
