@@ -55,27 +55,42 @@ class StatusEndpointTest {
     @Test
     void theLeaderAndAFollowerDescribeTheClusterInJson() throws Exception {
         try (TestCluster cluster = TestCluster.start(dir, 3, "memory", "--snapshot-entries", "10")) {
-            long leader = cluster.awaitLeader(Duration.ofSeconds(60));
-            long follower = leader == 1 ? 2 : 1;
+            long first = cluster.awaitLeader(Duration.ofSeconds(60));
             for (int i = 0; i < 15; i++) {
-                cluster.server(leader).kv().write(KvCommand.put(("k" + i).getBytes(StandardCharsets.UTF_8),
+                cluster.server(first).kv().write(KvCommand.put(("k" + i).getBytes(StandardCharsets.UTF_8),
                         "v".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
             }
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            int leaderHttp = cluster.ports(leader).http();
-            int followerHttp = cluster.ports(follower).http();
-            // Other members' client addresses are learned by asking them once: the first look may lack them.
+            JsonObject[] docs = new JsonObject[4];
+            long[] leaderFound = new long[1];
+            // Other members' client addresses are learned by asking them once, so the first look may
+            // lack them; and on a loaded machine leadership may move: look until all three agree.
             TestCluster.await(() -> {
                 try {
-                    return everyMemberHasAllAddresses(status(http, leaderHttp))
-                            && everyMemberHasAllAddresses(status(http, followerHttp))
-                            && !status(http, followerHttp).get("snapshot").isJsonNull();
+                    for (long id = 1; id <= 3; id++) {
+                        docs[(int) id] = status(http, cluster.ports(id).http());
+                    }
                 } catch (Exception e) {
                     throw new AssertionError(e);
                 }
-            }, Duration.ofSeconds(30), "every member's addresses and a snapshot on the follower");
+                long leaders = 0;
+                for (long id = 1; id <= 3; id++) {
+                    JsonObject d = docs[(int) id];
+                    if (!everyMemberHasAllAddresses(d) || d.get("snapshot").isJsonNull() || d.get("leader").isJsonNull()) {
+                        return false;
+                    }
+                    if (d.get("role").getAsString().equals("leader")) {
+                        leaders++;
+                        leaderFound[0] = id;
+                    }
+                }
+                return leaders == 1 && java.util.stream.LongStream.rangeClosed(1, 3).allMatch(id ->
+                        docs[(int) id].getAsJsonObject("leader").get("id").getAsLong() == leaderFound[0]);
+            }, Duration.ofSeconds(30), "every member's addresses, snapshots, and one leader all agree on");
+            long leader = leaderFound[0];
+            long follower = leader == 1 ? 2 : 1;
 
-            JsonObject l = status(http, leaderHttp);
+            JsonObject l = docs[(int) leader];
             assertThat(l.get("node_id").getAsLong()).isEqualTo(leader);
             assertThat(l.get("group_id").getAsLong()).isEqualTo(1);
             assertThat(l.get("role").getAsString()).isEqualTo("leader");
@@ -90,12 +105,12 @@ class StatusEndpointTest {
             assertThat(addresses.get("resp").getAsString()).isEqualTo("127.0.0.1:" + p.resp());
             assertThat(addresses.get("grpc").getAsString()).isEqualTo("127.0.0.1:" + p.grpc());
             assertThat(addresses.get("http").getAsString()).isEqualTo("127.0.0.1:" + p.http());
-            long first = l.get("first_index").getAsLong();
+            long firstIndex = l.get("first_index").getAsLong();
             long last = l.get("last_index").getAsLong();
             long commit = l.get("commit_index").getAsLong();
             long applied = l.get("applied_index").getAsLong();
             assertThat(commit).isGreaterThanOrEqualTo(15);
-            assertThat(first).isLessThanOrEqualTo(applied);
+            assertThat(firstIndex).isLessThanOrEqualTo(applied);
             assertThat(applied).isLessThanOrEqualTo(commit);
             assertThat(commit).isLessThanOrEqualTo(last);
             assertThat(l.get("joint").getAsBoolean()).isFalse();
@@ -131,7 +146,7 @@ class StatusEndpointTest {
             assertThat(storage.get("log_file_bytes").getAsLong()).isGreaterThanOrEqualTo(storage.get("log_bytes").getAsLong());
             assertThat(storage.get("kv_bytes").getAsLong()).as("in-memory storage keeps nothing on disk").isZero();
 
-            JsonObject f = status(http, followerHttp);
+            JsonObject f = docs[(int) follower];
             assertThat(f.get("role").getAsString()).isEqualTo("follower");
             assertThat(f.get("node_id").getAsLong()).isEqualTo(follower);
             assertThat(f.getAsJsonObject("leader").get("id").getAsLong()).isEqualTo(leader);
@@ -143,18 +158,28 @@ class StatusEndpointTest {
     @Test
     void theStatusCallCarriesTheLeadersProgressAndTheLogBounds() throws Exception {
         try (TestCluster cluster = TestCluster.start(dir, 3, "memory")) {
-            long leader = cluster.awaitLeader(Duration.ofSeconds(60));
-            long follower = leader == 1 ? 2 : 1;
-            cluster.server(leader).kv().write(KvCommand.put("k".getBytes(StandardCharsets.UTF_8),
+            long first = cluster.awaitLeader(Duration.ofSeconds(60));
+            cluster.server(first).kv().write(KvCommand.put("k".getBytes(StandardCharsets.UTF_8),
                     "v".getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
             List<ManagedChannel> channels = new ArrayList<>();
             try {
-                ManagedChannel toLeader = NettyChannelBuilder.forTarget("127.0.0.1:" + cluster.ports(leader).grpc()).usePlaintext().build();
-                ManagedChannel toFollower = NettyChannelBuilder.forTarget("127.0.0.1:" + cluster.ports(follower).grpc()).usePlaintext().build();
-                channels.add(toLeader);
-                channels.add(toFollower);
-                StatusResponse l = KvGrpc.newBlockingStub(toLeader).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .status(StatusRequest.getDefaultInstance());
+                StatusResponse[] answers = new StatusResponse[4];
+                for (long id = 1; id <= 3; id++) {
+                    channels.add(NettyChannelBuilder.forTarget("127.0.0.1:" + cluster.ports(id).grpc()).usePlaintext().build());
+                }
+                // Leadership may move on a loaded machine: ask until the three answers agree on one leader.
+                TestCluster.await(() -> {
+                    for (int id = 1; id <= 3; id++) {
+                        answers[id] = KvGrpc.newBlockingStub(channels.get(id - 1)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                                .status(StatusRequest.getDefaultInstance());
+                    }
+                    long leaders = java.util.stream.IntStream.rangeClosed(1, 3).filter(id -> answers[id].getRole().equals("leader")).count();
+                    return leaders == 1 && java.util.stream.IntStream.rangeClosed(1, 3)
+                            .allMatch(id -> answers[id].getLeaderId() == answers[1].getLeaderId());
+                }, Duration.ofSeconds(30), "three Status answers that agree on the leader");
+                long leader = answers[1].getLeaderId();
+                long follower = leader == 1 ? 2 : 1;
+                StatusResponse l = answers[(int) leader];
                 assertThat(l.getRole()).isEqualTo("leader");
                 assertThat(l.getFailure()).isEmpty();
                 assertThat(l.getFirstIndex()).isPositive();
@@ -164,8 +189,7 @@ class StatusEndpointTest {
                     assertThat(m.getProgress().getState()).isIn("probe", "replicate", "snapshot");
                     assertThat(m.getProgress().getLag()).isEqualTo(l.getLastIndex() - m.getProgress().getMatchIndex());
                 });
-                StatusResponse f = KvGrpc.newBlockingStub(toFollower).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .status(StatusRequest.getDefaultInstance());
+                StatusResponse f = answers[(int) follower];
                 assertThat(f.getRole()).isEqualTo("follower");
                 assertThat(f.getLeaderId()).isEqualTo(leader);
                 assertThat(f.getMembersList()).extracting(Member::hasProgress).containsOnly(false);
