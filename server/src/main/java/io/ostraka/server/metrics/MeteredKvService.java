@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * Counts and times every request to a {@link KvService}: the one place RESP, gRPC and the HTTP
@@ -49,7 +50,7 @@ public final class MeteredKvService implements KvService {
         return delegate.info();
     }
 
-    private CompletableFuture<Result> timed(String op, java.util.function.Supplier<CompletableFuture<Result>> call) {
+    private CompletableFuture<Result> timed(String op, Supplier<CompletableFuture<Result>> call) {
         long startedNanos = clock.nanoTime();
         CompletableFuture<Result> f;
         try {

@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -125,7 +126,7 @@ public final class ServerMetrics {
                 NodeStorage.Snapshot::sizeBytes);
     }
 
-    private void gauge(String name, String help, java.util.function.LongSupplier value) {
+    private void gauge(String name, String help, LongSupplier value) {
         GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
     }
 
@@ -166,7 +167,7 @@ public final class ServerMetrics {
                 t::snapshotBytesReceived);
     }
 
-    private void counter(String name, String help, java.util.function.LongSupplier value) {
+    private void counter(String name, String help, LongSupplier value) {
         CounterWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value.getAsLong())).register(registry);
     }
 
@@ -179,17 +180,6 @@ public final class ServerMetrics {
     /** Writes every metric in the Prometheus text format (version 0.0.4). */
     public void writeTo(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());
-    }
-
-    /** The whole exposition as text. */
-    public String scrape() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            writeTo(out);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Serves {@code GET /metrics}. */
