@@ -95,8 +95,8 @@ class MembershipProcessTest {
             c.signal(4, "CONT");
             ProcessCluster.await(() -> {
                 Cli.Result promote = Cli.run("member", "promote", "4", "-e", c.endpoints());
-                assertThat(promote.exitCode() == 0 || promote.err().contains("entries behind the leader")).as(promote::toString).isTrue();
-                return promote.exitCode() == 0;
+                // "not a learner": an earlier attempt whose answer timed out went through after all
+                return promote.exitCode() == 0 || promote.err().contains("is not a learner");
             }, WAIT, "node 4 to catch up and be promoted");
             awaitMembers(c, Map.of(1L, "voter", 2L, "voter", 3L, "voter", 4L, "voter"), "node 4 listed as a voter");
             assertThat(read(c, 4, "follower", "bulk-99")).isEqualTo("1499");
