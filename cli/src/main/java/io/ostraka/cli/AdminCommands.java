@@ -34,12 +34,18 @@ import picocli.CommandLine.Parameters;
 final class AdminCommands {
     private AdminCommands() {}
 
-    /** Calls {@code call} against the endpoints, following leader redirects a few times. */
+    /**
+     * Calls {@code call} against the endpoints, following leader redirects a few times. A
+     * NOT_LEADER without the leader's address (no leader known yet, or the answering node has not
+     * yet learned the leader's client address, which it asks for in the background) sends the
+     * request to the other endpoints and, after a short pause, to the same node once more.
+     */
     static <T> T call(ClientOptions options, Function<AdminGrpc.AdminBlockingStub, T> call) {
         String list = options.endpoints != null ? options.endpoints
                 : System.getenv().getOrDefault("OSTRAKA_ENDPOINTS", ClientOptions.DEFAULT_ENDPOINTS);
         List<String> targets = new java.util.ArrayList<>(List.of(list.split(",")));
         StatusRuntimeException last = null;
+        int askedAgain = 0;
         for (int i = 0; i < targets.size() && i < 8; i++) {
             ManagedChannel channel = NettyChannelBuilder.forTarget(targets.get(i).trim()).usePlaintext().build();
             try {
@@ -48,9 +54,14 @@ final class AdminCommands {
             } catch (StatusRuntimeException e) {
                 last = e;
                 ErrorInfo info = ClientApi.errorInfo(e);
-                if (info != null && info.getCode().equals("NOT_LEADER") && !info.getLeaderAddress().isEmpty()) {
+                boolean notLeader = info != null && info.getCode().equals("NOT_LEADER");
+                if (notLeader && !info.getLeaderAddress().isEmpty()) {
                     targets.add(i + 1, info.getLeaderAddress());
-                } else if (info != null && !info.getCode().equals("NO_QUORUM")) {
+                } else if (notLeader && askedAgain < 3) {
+                    askedAgain++;
+                    targets.add(targets.get(i));
+                    pause(200);
+                } else if (info != null && !notLeader && !info.getCode().equals("NO_QUORUM")) {
                     throw e; // a definite answer (invalid request, ...): do not ask elsewhere
                 }
             } finally {
@@ -58,6 +69,15 @@ final class AdminCommands {
             }
         }
         throw last;
+    }
+
+    private static void pause(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     static int run(Callable<Integer> body) {

@@ -50,13 +50,30 @@ final class ServerCommand implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+        Runnable stop = () -> {
+            synchronized (stopped) { // a second signal waits for the first stop to finish
+                server.close();
+            }
             stopped.countDown();
-        }, "ostraka-shutdown"));
+        };
+        // SIGTERM and SIGINT are handled here rather than by the JVM's default handler: that one
+        // exits with 128 + the signal number (143, 130) even after a clean shutdown, and an
+        // orderly stop should exit 0. The hook stays for every other way the JVM stops.
+        onSignal("TERM", stop);
+        onSignal("INT", stop);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "ostraka-shutdown"));
         System.out.println("ostraka node " + config.nodeId + " ready: resp=" + server.respPort() + " peer=" + server.peerPort()
                 + " http=" + server.httpPort());
         stopped.await();
         return 0;
+    }
+
+    /** Runs {@code action} (on the JVM's signal thread) when the process receives {@code signal}. */
+    private static void onSignal(String signal, Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> action.run());
+        } catch (IllegalArgumentException unsupported) {
+            // a platform without this signal (or the JVM was told -Xrs): the shutdown hook remains
+        }
     }
 }

@@ -1,5 +1,10 @@
 package io.ostraka.cli;
 
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.ostraka.api.kv.v1.KvGrpc;
+import io.ostraka.api.kv.v1.StatusRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -10,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -20,8 +27,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Real {@code ostraka server} processes on loopback for process tests: free ports picked up
- * front, each node's output kept in a log file, SIGKILL / SIGSTOP / SIGCONT, restart on the same
- * data directory, leader lookup through the HTTP admin endpoint. Closing kills everything.
+ * front, each node's output kept in a log file, SIGKILL / SIGSTOP / SIGCONT / SIGTERM, restart on
+ * the same data directory, leader lookup through the HTTP admin endpoint. Nodes beyond the
+ * initial members get ports with {@link #reserve} and start with {@code --join} ({@link #join}).
+ * Closing kills everything.
  */
 final class ProcessCluster implements AutoCloseable {
     record Ports(int resp, int peer, int grpc, int http) {}
@@ -29,24 +38,65 @@ final class ProcessCluster implements AutoCloseable {
     final Path root;
     final TreeMap<Long, Ports> ports = new TreeMap<>();
     final TreeMap<Long, Process> processes = new TreeMap<>();
+    private final Set<Integer> usedPorts = new HashSet<>();
+    private final int initialMembers;
     private final String members;
+    private final List<String> jvmFlags;
     private final List<String> extraFlags;
+    /** Nodes that start with --join (this client address) instead of --initial-members. */
+    private final TreeMap<Long, String> joinAddresses = new TreeMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final Map<Long, ManagedChannel> channels = new HashMap<>();
 
     ProcessCluster(Path root, int size, String... extraFlags) throws IOException {
+        this(root, size, List.of("-Xmx256m"), extraFlags);
+    }
+
+    /** {@code size} initial members, all started; {@code jvmFlags} replace the default heap limit. */
+    ProcessCluster(Path root, int size, List<String> jvmFlags, String... extraFlags) throws IOException {
         this.root = root;
+        this.initialMembers = size;
+        this.jvmFlags = List.copyOf(jvmFlags);
         this.extraFlags = List.of(extraFlags);
-        Set<Integer> used = new HashSet<>();
         StringBuilder m = new StringBuilder();
         for (long id = 1; id <= size; id++) {
-            Ports p = new Ports(freePort(used), freePort(used), freePort(used), freePort(used));
-            ports.put(id, p);
+            Ports p = reserve(id);
             m.append(id == 1 ? "" : ",").append(id).append("=127.0.0.1:").append(p.peer());
         }
         members = m.toString();
         for (long id = 1; id <= size; id++) {
             start(id);
         }
+    }
+
+    /** Picks ports for node {@code id} (not started). */
+    Ports reserve(long id) throws IOException {
+        Ports p = new Ports(freePort(usedPorts), freePort(usedPorts), freePort(usedPorts), freePort(usedPorts));
+        ports.put(id, p);
+        return p;
+    }
+
+    /** Starts node {@code id} (ports reserved) with an empty data directory and {@code --join} through {@code via}. */
+    void join(long id, long via) throws IOException {
+        joinAddresses.put(id, grpcAddress(via));
+        start(id);
+    }
+
+    String grpcAddress(long id) {
+        return "127.0.0.1:" + ports.get(id).grpc();
+    }
+
+    String peerAddress(long id) {
+        return "127.0.0.1:" + ports.get(id).peer();
+    }
+
+    /** The client gRPC addresses of the running nodes, comma separated (for {@code --endpoints}). */
+    String endpoints() {
+        StringBuilder s = new StringBuilder();
+        for (long id : processes.keySet()) {
+            s.append(s.length() == 0 ? "" : ",").append(grpcAddress(id));
+        }
+        return s.toString();
     }
 
     private static int freePort(Set<Integer> used) throws IOException {
@@ -64,14 +114,20 @@ final class ProcessCluster implements AutoCloseable {
         Path dir = root.resolve("node-" + id);
         Files.createDirectories(dir);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
                 "--node-id", Long.toString(id), "--data-dir", dir.toString(),
                 "--resp-listen", "127.0.0.1:" + p.resp(), "--peer-listen", "127.0.0.1:" + p.peer(),
-                "--grpc-listen", "127.0.0.1:" + p.grpc(), "--http-listen", "127.0.0.1:" + p.http(),
-                "--initial-members", members));
-        if (ports.size() < 3) {
-            command.add("--dev");
+                "--grpc-listen", "127.0.0.1:" + p.grpc(), "--http-listen", "127.0.0.1:" + p.http()));
+        if (joinAddresses.containsKey(id)) {
+            command.addAll(List.of("--join", joinAddresses.get(id)));
+        } else {
+            command.addAll(List.of("--initial-members", members));
+            if (initialMembers < 3) {
+                command.add("--dev");
+            }
         }
         command.addAll(extraFlags);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -85,14 +141,54 @@ final class ProcessCluster implements AutoCloseable {
         p.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM, then waits for the process to exit; returns its exit status. */
+    int terminate(long id, Duration timeout) throws InterruptedException {
+        Process p = processes.get(id);
+        p.destroy(); // SIGTERM
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("node " + id + " did not exit within " + timeout + " of SIGTERM");
+        }
+        processes.remove(id);
+        return p.exitValue();
+    }
+
     void signal(long id, String signal) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes.get(id).pid())).inheritIO().start();
         kill.waitFor(10, TimeUnit.SECONDS);
     }
 
-    /** The node whose /status says it leads, or 0. */
+    /**
+     * Node {@code id}'s view through the client gRPC Status call: the response's info map (stable
+     * names: role, commit_index, applied_index, first_index, voters, learners, ...), or null when
+     * the node does not answer within 5 seconds.
+     */
+    Map<String, String> statusInfo(long id) {
+        ManagedChannel channel = channels.computeIfAbsent(id,
+                i -> NettyChannelBuilder.forTarget(grpcAddress(i)).usePlaintext().build());
+        try {
+            return KvGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .status(StatusRequest.getDefaultInstance()).getInfoMap();
+        } catch (StatusRuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A number from {@link #statusInfo}, or -1 when the node does not answer. */
+    long statusNumber(long id, String name) {
+        Map<String, String> info = statusInfo(id);
+        return info == null || !info.containsKey(name) ? -1 : Long.parseLong(info.get(name));
+    }
+
+    /** A positive number from {@link #statusInfo}, waiting until the node answers with one. */
+    long awaitStatusNumber(long id, String name, Duration timeout) {
+        long[] value = new long[1];
+        await(() -> (value[0] = statusNumber(id, name)) > 0, timeout, "node " + id + " to report a positive " + name);
+        return value[0];
+    }
+
+    /** The running node whose /status says it leads, or 0. */
     long leader() {
-        for (Long id : ports.keySet()) {
+        for (Long id : new ArrayList<>(processes.keySet())) {
             String status = status(id);
             if (status != null && status.contains("\"role\":\"leader\"")) {
                 return id;
@@ -147,6 +243,10 @@ final class ProcessCluster implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (ManagedChannel c : channels.values()) {
+            c.shutdownNow();
+        }
+        channels.clear();
         for (Process p : processes.values()) {
             p.destroyForcibly();
         }

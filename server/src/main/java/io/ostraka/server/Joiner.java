@@ -11,6 +11,10 @@ import io.ostraka.api.kv.v1.MemberListRequest;
 import io.ostraka.api.kv.v1.MemberListResponse;
 import io.ostraka.api.kv.v1.MemberPromoteRequest;
 import io.ostraka.node.RaftGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -22,9 +26,17 @@ import org.slf4j.LoggerFactory;
  * caught up with the commit index it hears about, then ask for promotion to voter. Runs on its
  * own thread so the server serves while it catches up; retries until it succeeds or the server
  * stops.
+ *
+ * <p>Only a node that added itself promotes itself. A node an operator added with
+ * {@code ostraka member add-learner} (it is already a learner when it first asks, and it never
+ * asked to be added) only learns the members' addresses and stays a learner until the operator
+ * runs {@code ostraka member promote} — a read replica stays one. Whether this node asked to be
+ * added survives a restart in the data directory's {@value #MARKER} file, written before the
+ * request and removed once the node votes, so a node that crashed mid-join still finishes it.
  */
 final class Joiner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Joiner.class);
+    static final String MARKER = "JOINING";
 
     private final String firstAddress;
     private final long nodeId;
@@ -32,6 +44,8 @@ final class Joiner implements Runnable {
     private final String clientAddress;
     private final RaftGroup group;
     private final java.util.function.BiConsumer<Long, String> learnPeer;
+    /** Present while this node is joining by itself: it asked to be added and is not a voter yet. */
+    private final Path marker;
     private volatile boolean stopped;
 
     /**
@@ -40,13 +54,14 @@ final class Joiner implements Runnable {
      *                  (without them it could not even answer the leader's first probe)
      */
     Joiner(String joinAddress, long nodeId, String peerAddress, String clientAddress, RaftGroup group,
-           java.util.function.BiConsumer<Long, String> learnPeer) {
+           java.util.function.BiConsumer<Long, String> learnPeer, Path dataDir) {
         this.firstAddress = joinAddress;
         this.nodeId = nodeId;
         this.peerAddress = peerAddress;
         this.clientAddress = clientAddress;
         this.group = group;
         this.learnPeer = learnPeer;
+        this.marker = dataDir.resolve(MARKER);
     }
 
     void stop() {
@@ -67,17 +82,24 @@ final class Joiner implements Runnable {
                 boolean known = members.getMembersList().stream().anyMatch(m -> m.getId() == nodeId);
                 boolean voter = members.getMembersList().stream().anyMatch(m -> m.getId() == nodeId && m.getVoter());
                 if (voter) {
+                    Files.deleteIfExists(marker);
                     log.info("node {} is a voter of the cluster it joined through {}", nodeId, firstAddress);
                     return;
                 }
                 if (!known && !added) {
+                    Files.write(marker, new byte[0]); // before asking: the answer may be lost
                     admin.memberAddLearner(MemberAddRequest.newBuilder().setId(nodeId).setPeerAddress(peerAddress)
                             .setClientAddress(clientAddress).build());
                     added = true;
                     log.info("node {} was added as a learner through {}", nodeId, target);
+                } else if (known && !added && !Files.exists(marker)) {
+                    log.info("node {} is a learner added by an operator: it stays a learner until 'ostraka member promote {}'",
+                            nodeId, nodeId);
+                    return;
                 }
                 if (caughtUp()) {
                     admin.memberPromote(MemberPromoteRequest.newBuilder().setId(nodeId).build());
+                    Files.deleteIfExists(marker);
                     log.info("node {} was promoted to voter", nodeId);
                     return;
                 }
@@ -88,6 +110,8 @@ final class Joiner implements Runnable {
                     continue;
                 }
                 log.info("node {} joining through {}: {}; retrying", nodeId, target, e.getStatus());
+            } catch (IOException e) {
+                throw new UncheckedIOException("node " + nodeId + " cannot write " + marker, e);
             } finally {
                 channel.shutdownNow();
             }

@@ -153,7 +153,7 @@ public final class OstrakaServer implements AutoCloseable {
                 new io.ostraka.server.grpc.AdminGrpcService(group, config.nodeId, (id, role) -> kv.address(id, role)));
         if (config.join != null) {
             joiner = new Joiner(config.join, config.nodeId, self.peerAddress(), self.addresses().get("grpc"), group,
-                    transport::setPeerAddress);
+                    transport::setPeerAddress, config.dataDir);
             Thread t = new Thread(joiner, "ostraka-join");
             t.setDaemon(true);
             t.start();

@@ -38,7 +38,7 @@ public final class ServerConfig {
         HTTP_LISTEN("http-listen", "0.0.0.0:8379", "HTTP admin listen address"),
         ADVERTISE_HOST("advertise-host", "127.0.0.1", "host other nodes and clients use to reach this node"),
         INITIAL_MEMBERS("initial-members", null, "id=host:peerPort,... the same on every initial member"),
-        JOIN("join", null, "peer address of any member to join through (instead of initial-members)"),
+        JOIN("join", null, "client gRPC address (host:port) of any member to join through (instead of initial-members)"),
         SNAPSHOT_ENTRIES("snapshot-entries", "8192", "snapshot after this many applied entries"),
         TRAILING_ENTRIES("trailing-entries", "2048", "log entries kept behind a snapshot"),
         SEGMENT_BYTES("segment-bytes", Long.toString(64L << 20), "WAL segment size"),

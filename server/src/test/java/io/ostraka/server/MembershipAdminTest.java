@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Growing and shrinking a cluster of real servers (in one JVM, real sockets) through the Admin
  * gRPC service: a node started with --join is added as a learner, catches up and is promoted;
  * promoting a node that is not a learner is refused; leadership moves on request; a voter is
- * removed; a snapshot is taken on demand.
+ * removed; a snapshot is taken on demand. A learner an operator added, started with --join, stays
+ * a learner until the operator promotes it.
  */
 class MembershipAdminTest {
     @TempDir
@@ -54,7 +55,7 @@ class MembershipAdminTest {
         }
     }
 
-    private ServerConfig config(long id, String members, String join) {
+    private ServerConfig config(long id, String members, String join, String... extraFlags) {
         int[] p = ports.get(id);
         List<String> flags = new ArrayList<>(List.of("--node-id", Long.toString(id), "--data-dir", dir.resolve("n" + id).toString(),
                 "--storage", "memory", "--profile", "low-latency",
@@ -65,6 +66,7 @@ class MembershipAdminTest {
         } else {
             flags.addAll(List.of("--initial-members", members));
         }
+        flags.addAll(List.of(extraFlags));
         return ServerConfig.load(Map.of(), Map.of(), flags);
     }
 
@@ -127,6 +129,49 @@ class MembershipAdminTest {
             long removed = leader == 1 ? 2 : 1;
             admin4.memberRemove(MemberRemoveRequest.newBuilder().setId(removed).build());
             assertThat(servers.get(4L).group().status().conf().voters()).doesNotContain(removed).hasSize(3);
+        } finally {
+            for (ManagedChannel c : channels) {
+                c.shutdownNow();
+            }
+            for (OstrakaServer s : servers.values()) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aLearnerAddedByAnOperatorStaysALearnerUntilPromotedEvenWhenStartedWithJoin() throws Exception {
+        for (long id = 1; id <= 3; id++) {
+            ports.put(id, new int[] {freePort(), freePort(), freePort(), freePort()});
+        }
+        String members = "1=127.0.0.1:" + ports.get(1L)[1] + ",2=127.0.0.1:" + ports.get(2L)[1];
+        TreeMap<Long, OstrakaServer> servers = new TreeMap<>();
+        List<ManagedChannel> channels = new ArrayList<>();
+        try {
+            for (long id = 1; id <= 2; id++) {
+                servers.put(id, OstrakaServer.start(config(id, members, null, "--dev")));
+            }
+            long leader = servers.get(1L).group().awaitLeader(Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            ManagedChannel channel = NettyChannelBuilder.forTarget("127.0.0.1:" + ports.get(leader)[2]).usePlaintext().build();
+            channels.add(channel);
+            AdminGrpc.AdminBlockingStub admin = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+            admin.memberAddLearner(io.ostraka.api.kv.v1.MemberAddRequest.newBuilder().setId(3)
+                    .setPeerAddress("127.0.0.1:" + ports.get(3L)[1]).setClientAddress("127.0.0.1:" + ports.get(3L)[2]).build());
+
+            servers.put(3L, OstrakaServer.start(config(3, null, "127.0.0.1:" + ports.get(1L)[2])));
+            servers.get(leader).kv().write(KvCommand.put("k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)))
+                    .get(20, TimeUnit.SECONDS);
+            long written = servers.get(leader).group().status().committed();
+            await(() -> servers.get(3L).group().status().applied() >= written, "node 3 to catch up");
+            // Caught up, yet still a learner: promotion is the operator's call. (The joiner decides
+            // right away, so a wrong self-promotion would have happened by now.)
+            await(() -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("ostraka-join")),
+                    "node 3's joiner to finish");
+            assertThat(servers.get(leader).group().status().conf().learners()).containsExactly(3L);
+            assertThat(dir.resolve("n3").resolve(Joiner.MARKER)).doesNotExist();
+
+            admin.memberPromote(MemberPromoteRequest.newBuilder().setId(3).build());
+            assertThat(servers.get(leader).group().status().conf().voters()).containsExactlyInAnyOrder(1L, 2L, 3L);
         } finally {
             for (ManagedChannel c : channels) {
                 c.shutdownNow();

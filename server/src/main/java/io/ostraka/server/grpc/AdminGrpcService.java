@@ -16,6 +16,7 @@ import io.ostraka.api.kv.v1.SnapshotResponse;
 import io.ostraka.node.MemberInfo;
 import io.ostraka.node.OstrakaException;
 import io.ostraka.node.RaftGroup;
+import io.ostraka.node.ReadLevel;
 import io.ostraka.raft.ConfState;
 import io.ostraka.raft.Role;
 import io.ostraka.raft.Status;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.function.LongFunction;
 
 /**
@@ -87,7 +89,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
             addresses.put("grpc", request.getClientAddress());
         }
         MemberInfo member = new MemberInfo(request.getId(), addresses);
-        change(learner ? group.addLearner(member) : group.addMember(member), out);
+        change(() -> learner ? group.addLearner(member) : group.addMember(member), out);
     }
 
     @Override
@@ -108,7 +110,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                     + (p == null ? 0 : p.match()) + ", last index " + s.lastIndex() + "); promote it once it has caught up", "id"));
             return;
         }
-        change(group.promote(request.getId()), out);
+        change(() -> group.promote(request.getId()), out);
     }
 
     @Override
@@ -118,7 +120,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         }
         // Removing the leader itself is fine: it keeps leading until the change commits, then hands
         // leadership to the most up-to-date voter (Raft thesis §4.2.2) and steps down.
-        change(group.removeMember(request.getId()), out);
+        change(() -> group.removeMember(request.getId()), out);
     }
 
     @Override
@@ -177,8 +179,15 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         return false;
     }
 
-    private void change(CompletableFuture<Long> applied, StreamObserver<MemberChangeResponse> out) {
-        applied.whenComplete((index, e) -> {
+    /**
+     * Proposes a membership change once this leader has committed an entry of its own term: Raft
+     * refuses a change before that (the fix to single-server changes, Ongaro's raft-dev post of
+     * 2015), so a request arriving just after an election would fail with an error that only
+     * means "ask again in a heartbeat". A linearizable read barrier waits exactly for that commit
+     * (and confirms the leadership) first.
+     */
+    private void change(Supplier<CompletableFuture<Long>> proposal, StreamObserver<MemberChangeResponse> out) {
+        group.readBarrier(ReadLevel.LINEARIZABLE).thenCompose(applied -> proposal.get()).whenComplete((index, e) -> {
             if (e != null) {
                 out.onError(GrpcErrors.toStatus(e, leaderClientAddress));
                 return;
