@@ -63,6 +63,9 @@ final class GroupRunner {
     private volatile Throwable failure;
     private boolean snapshotRequested;
     private long lastSnapshotIndex;
+    /** Bytes of commands applied since the last snapshot, and when it was taken (or the group opened). */
+    private long appliedBytesSinceSnapshot;
+    private long lastSnapshotNanos;
     private long nextReadContext;
 
     private record Proposal(byte[] command, long deadlineNanos, CompletableFuture<Applied> future, long term) {
@@ -115,6 +118,7 @@ final class GroupRunner {
             readMembersOf(snapshot);
         }
         lastSnapshotIndex = snapshot.index();
+        lastSnapshotNanos = node.clock().nanoTime();
         appliedConfs.put(snapshot.index(), snapshot.conf());
         replayConfigurations(view, snapshot.index() + 1, stateMachine.appliedIndex());
         this.core = factory.create(stateMachine.appliedIndex());
@@ -218,6 +222,9 @@ final class GroupRunner {
             core.tick();
         }
         expire(node.clock().nanoTime());
+        if (!node.options().snapshotInterval().isZero()) {
+            maybeSnapshot(); // the interval policy: due with time alone
+        }
     }
 
     /** End of a loop iteration: propose the batch, then turn everything into Readies. */
@@ -404,6 +411,7 @@ final class GroupRunner {
                 waiting.complete(e.index());
             }
         } else if (e.data().length > 0) {
+            appliedBytesSinceSnapshot += e.data().length;
             result = stateMachine.apply(e.index(), e.data());
             node.notifyApplied(groupId, e.index(), e.data());
         }
@@ -485,7 +493,10 @@ final class GroupRunner {
 
     private void maybeSnapshot() {
         long index = stateMachine.appliedIndex();
-        boolean due = index - lastSnapshotIndex >= node.options().snapshotEveryEntries();
+        NodeOptions o = node.options();
+        boolean due = index - lastSnapshotIndex >= o.snapshotEveryEntries()
+                || (o.snapshotEveryBytes() > 0 && appliedBytesSinceSnapshot >= o.snapshotEveryBytes())
+                || (!o.snapshotInterval().isZero() && node.clock().nanoTime() - lastSnapshotNanos >= o.snapshotInterval().toNanos());
         if (snapshotRequested && index <= lastSnapshotIndex && !snapshotWaiters.isEmpty()) {
             // Nothing applied since the last snapshot: that one is the answer.
             SnapshotMetadata latest = storage.view().snapshot();
@@ -512,6 +523,8 @@ final class GroupRunner {
             return;
         }
         lastSnapshotIndex = index;
+        appliedBytesSinceSnapshot = 0;
+        lastSnapshotNanos = node.clock().nanoTime();
         node.metrics().snapshotTaken(groupId, meta, node.clock().nanoTime() - startedNanos);
         appliedConfs.headMap(appliedConfs.floorKey(index)).clear();
         storage.snapshotTaken(meta, node.options().trailingEntries()).whenComplete((v, e) -> {

@@ -19,6 +19,8 @@ import java.time.Duration;
  * @param snapshotEveryEntries a group snapshots after this many applied entries
  * @param trailingEntries      entries kept behind a snapshot for slow followers
  * @param maxUncommittedBytes  proposals are refused above this much uncommitted data
+ * @param snapshotEveryBytes   a group also snapshots after this many bytes of applied commands (0: off)
+ * @param snapshotInterval     and after this long if anything was applied since the last one (zero: off)
  */
 public record NodeOptions(
         long nodeId,
@@ -33,7 +35,9 @@ public record NodeOptions(
         Duration requestTimeout,
         long snapshotEveryEntries,
         long trailingEntries,
-        long maxUncommittedBytes) {
+        long maxUncommittedBytes,
+        long snapshotEveryBytes,
+        Duration snapshotInterval) {
 
     public NodeOptions {
         if (nodeId <= 0) {
@@ -48,35 +52,44 @@ public record NodeOptions(
         if (snapshotEveryEntries < 1 || trailingEntries < 0) {
             throw new IllegalArgumentException("snapshotEveryEntries must be >= 1 and trailingEntries >= 0");
         }
+        if (snapshotEveryBytes < 0 || snapshotInterval.isNegative()) {
+            throw new IllegalArgumentException("snapshotEveryBytes and snapshotInterval must not be negative");
+        }
     }
 
     public static NodeOptions defaults(long nodeId) {
         return new NodeOptions(nodeId, Duration.ofMillis(100), 10, 1, true, true, false, 1,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(5), 8192, 2048, 64L << 20);
+                Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(5), 8192, 2048, 64L << 20, 0, Duration.ZERO);
     }
 
     public NodeOptions withTiming(Duration tick, int electionTicks, int heartbeatTicks) {
         return new NodeOptions(nodeId, tick, electionTicks, heartbeatTicks, preVote, checkQuorum, leaseReads, leaseDriftTicks,
-                eventLoops, requestTimeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes);
+                eventLoops, requestTimeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes, snapshotEveryBytes, snapshotInterval);
     }
 
     public NodeOptions withLeaseReads(boolean enabled, int driftTicks) {
         return new NodeOptions(nodeId, tick, electionTicks, heartbeatTicks, preVote, checkQuorum, enabled, driftTicks,
-                eventLoops, requestTimeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes);
+                eventLoops, requestTimeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes, snapshotEveryBytes, snapshotInterval);
     }
 
     public NodeOptions withSnapshots(long everyEntries, long trailing) {
         return new NodeOptions(nodeId, tick, electionTicks, heartbeatTicks, preVote, checkQuorum, leaseReads, leaseDriftTicks,
-                eventLoops, requestTimeout, everyEntries, trailing, maxUncommittedBytes);
+                eventLoops, requestTimeout, everyEntries, trailing, maxUncommittedBytes, snapshotEveryBytes, snapshotInterval);
     }
 
     public NodeOptions withEventLoops(int loops) {
         return new NodeOptions(nodeId, tick, electionTicks, heartbeatTicks, preVote, checkQuorum, leaseReads, leaseDriftTicks,
-                loops, requestTimeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes);
+                loops, requestTimeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes, snapshotEveryBytes, snapshotInterval);
     }
 
     public NodeOptions withRequestTimeout(Duration timeout) {
         return new NodeOptions(nodeId, tick, electionTicks, heartbeatTicks, preVote, checkQuorum, leaseReads, leaseDriftTicks,
-                eventLoops, timeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes);
+                eventLoops, timeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes, snapshotEveryBytes, snapshotInterval);
+    }
+
+    /** Also snapshot after {@code everyBytes} of applied commands (0: off) and after {@code interval} (zero: off). */
+    public NodeOptions withSnapshotPolicy(long everyBytes, Duration interval) {
+        return new NodeOptions(nodeId, tick, electionTicks, heartbeatTicks, preVote, checkQuorum, leaseReads, leaseDriftTicks,
+                eventLoops, requestTimeout, snapshotEveryEntries, trailingEntries, maxUncommittedBytes, everyBytes, interval);
     }
 }

@@ -112,6 +112,7 @@ public final class OstrakaServer implements AutoCloseable {
                 .withTiming(tick, electionTicks, heartbeatTicks)
                 .withLeaseReads(config.leaseReads, driftTicks)
                 .withSnapshots(config.snapshotEntries, config.trailingEntries)
+                .withSnapshotPolicy(config.snapshotBytes, config.snapshotInterval)
                 .withRequestTimeout(config.requestTimeout)
                 .withEventLoops(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
         node = RaftNode.start(options, transport, Clock.SYSTEM);

@@ -40,6 +40,8 @@ public final class ServerConfig {
         INITIAL_MEMBERS("initial-members", null, "id=host:peerPort,... the same on every initial member"),
         JOIN("join", null, "client gRPC address (host:port) of any member to join through (instead of initial-members)"),
         SNAPSHOT_ENTRIES("snapshot-entries", "8192", "snapshot after this many applied entries"),
+        SNAPSHOT_BYTES("snapshot-bytes", "0", "also snapshot after this many bytes of applied commands (0: off)"),
+        SNAPSHOT_INTERVAL_MS("snapshot-interval-ms", "0", "also snapshot this often if anything was applied (0: off)"),
         TRAILING_ENTRIES("trailing-entries", "2048", "log entries kept behind a snapshot"),
         SEGMENT_BYTES("segment-bytes", Long.toString(64L << 20), "WAL segment size"),
         READ_CONSISTENCY("read-consistency", "linearizable", "default read consistency: linearizable, lease, follower, stale"),
@@ -106,6 +108,8 @@ public final class ServerConfig {
     public final List<Member> initialMembers;
     public final String join;
     public final long snapshotEntries;
+    public final long snapshotBytes;
+    public final Duration snapshotInterval;
     public final long trailingEntries;
     public final long segmentBytes;
     public final ReadConsistency readConsistency;
@@ -141,6 +145,8 @@ public final class ServerConfig {
         join = values.get(Setting.JOIN) == null ? null : string(Setting.JOIN);
         initialMembers = members();
         snapshotEntries = positiveLong(Setting.SNAPSHOT_ENTRIES);
+        snapshotBytes = nonNegativeLong(Setting.SNAPSHOT_BYTES);
+        snapshotInterval = Duration.ofMillis(nonNegativeLong(Setting.SNAPSHOT_INTERVAL_MS));
         trailingEntries = nonNegativeLong(Setting.TRAILING_ENTRIES);
         segmentBytes = positiveLong(Setting.SEGMENT_BYTES);
         if (segmentBytes < (1 << 20) || segmentBytes > (1L << 30)) {

@@ -47,6 +47,8 @@ class ServerConfigTest {
                 Arguments.of(List.of("--resp-listen", "0.0.0.0:7379"), "already used by another listener"),
                 Arguments.of(List.of("--grpc-listen", "nohost"), "grpc-listen=nohost: must be host:port"),
                 Arguments.of(List.of("--segment-bytes", "1000"), "segment-bytes=1000: must be between 1 MiB and 1 GiB"),
+                Arguments.of(List.of("--snapshot-bytes", "-1"), "snapshot-bytes=-1: must be >= 0"),
+                Arguments.of(List.of("--snapshot-interval-ms", "soon"), "snapshot-interval-ms=soon: must be a whole number"),
                 Arguments.of(List.of("--join", "h9:7379"), "join=h9:7379: cannot be combined with initial-members"),
                 Arguments.of(List.of("--bogus", "1"), "unknown flag --bogus"),
                 Arguments.of(List.of("--data-dir", "/proc/ostraka-cannot-exist"), "data-dir=/proc/ostraka-cannot-exist: cannot be created"));

@@ -1,0 +1,49 @@
+package io.ostraka.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The snapshot policy beyond the entry count: a group also snapshots after a number of applied
+ * command bytes, and after an interval when anything was applied since the last snapshot.
+ */
+class SnapshotPolicyTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aGroupSnapshotsAfterTheConfiguredBytesLongBeforeTheEntryCount() throws Exception {
+        // Entry count far away (1M); 8-byte commands with a 40-byte threshold: a snapshot within a few entries.
+        try (NodeCluster c = new NodeCluster(dir, true, 1, o -> o.withSnapshots(1_000_000, 0)
+                .withSnapshotPolicy(40, Duration.ZERO).withTiming(Duration.ofMillis(10), 50, 1))) {
+            long leader = c.awaitLeader();
+            RaftMetricsTest.Recorder taken = new RaftMetricsTest.Recorder();
+            c.nodes.get(leader).setMetrics(taken);
+            for (int i = 0; i < 12; i++) {
+                c.group(leader).propose(CounterMachine.add(1)).get(10, TimeUnit.SECONDS);
+            }
+            NodeCluster.await(() -> !taken.taken.isEmpty(), "a snapshot taken by bytes");
+            assertThat(taken.taken.peek().index()).isLessThan(14);
+        }
+    }
+
+    @Test
+    void aGroupSnapshotsAgainAfterTheIntervalOnceMoreWasApplied() throws Exception {
+        try (NodeCluster c = new NodeCluster(dir, true, 1, o -> o.withSnapshots(1_000_000, 0)
+                .withSnapshotPolicy(0, Duration.ofMillis(200)).withTiming(Duration.ofMillis(10), 50, 1))) {
+            long leader = c.awaitLeader();
+            RaftMetricsTest.Recorder taken = new RaftMetricsTest.Recorder();
+            c.nodes.get(leader).setMetrics(taken);
+            c.group(leader).propose(CounterMachine.add(1)).get(10, TimeUnit.SECONDS);
+            NodeCluster.await(() -> !taken.taken.isEmpty(), "a snapshot taken by time");
+            long first = taken.taken.peek().index();
+            c.group(leader).propose(CounterMachine.add(1)).get(10, TimeUnit.SECONDS);
+            NodeCluster.await(() -> taken.taken.stream().anyMatch(s -> s.index() > first), "the next one after more applies");
+        }
+    }
+}
