@@ -17,8 +17,13 @@ final class ClientOptions {
     String timeout;
 
     OstrakaClient connect() {
+        return OstrakaClient.builder().endpoints(endpointList()).requestTimeout(duration(timeout)).build();
+    }
+
+    /** The endpoints given (flag, then $OSTRAKA_ENDPOINTS, then the local defaults). */
+    java.util.List<String> endpointList() {
         String list = endpoints != null ? endpoints : System.getenv().getOrDefault("OSTRAKA_ENDPOINTS", DEFAULT_ENDPOINTS);
-        return OstrakaClient.builder().endpoints(Arrays.asList(list.split(","))).requestTimeout(duration(timeout)).build();
+        return Arrays.stream(list.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
     }
 
     static Duration duration(String text) {

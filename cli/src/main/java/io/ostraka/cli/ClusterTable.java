@@ -48,13 +48,41 @@ final class ClusterTable {
 
     /** Asks the cluster through {@code client}: one member list, then every member in parallel. */
     static ClusterTable gather(OstrakaClient client) {
+        return gather(client, List.of());
+    }
+
+    /**
+     * Like {@link #gather(OstrakaClient)}; a member whose client address the answering node has
+     * not learned yet is looked for among {@code endpoints} (each asked who it is).
+     */
+    static ClusterTable gather(OstrakaClient client, List<String> endpoints) {
         ClusterStatus view = memberList(client);
-        Map<Long, CompletableFuture<ClusterStatus>> asked = new LinkedHashMap<>();
+        Map<Long, String> addresses = new LinkedHashMap<>();
         for (ClusterStatus.Member m : view.members()) {
             if (!m.clientAddress().isEmpty()) {
-                asked.put(m.id(), client.async().statusOf(m.clientAddress()));
+                addresses.put(m.id(), m.clientAddress());
             }
         }
+        Map<String, CompletableFuture<ClusterStatus>> probes = new LinkedHashMap<>();
+        if (addresses.size() < view.members().size()) {
+            for (String endpoint : endpoints) {
+                if (!addresses.containsValue(endpoint)) {
+                    probes.put(endpoint, client.async().statusOf(endpoint));
+                }
+            }
+        }
+        probes.forEach((endpoint, future) -> {
+            try {
+                ClusterStatus s = future.join();
+                if (view.member(s.nodeId()).isPresent()) {
+                    addresses.putIfAbsent(s.nodeId(), endpoint);
+                }
+            } catch (CompletionException e) {
+                // not reachable: that member keeps an unknown address
+            }
+        });
+        Map<Long, CompletableFuture<ClusterStatus>> asked = new LinkedHashMap<>();
+        addresses.forEach((id, address) -> asked.put(id, client.async().statusOf(address)));
         Map<Long, ClusterStatus> answers = new LinkedHashMap<>();
         Map<Long, String> errors = new LinkedHashMap<>();
         asked.forEach((id, future) -> {
@@ -68,11 +96,10 @@ final class ClusterTable {
         ClusterStatus leader = leaderAnswer(answers);
         List<Row> rows = new ArrayList<>();
         for (ClusterStatus.Member m : view.members()) {
-            rows.add(row(m, answers.get(m.id()), errors.get(m.id()), leader));
+            rows.add(row(m, addresses.getOrDefault(m.id(), ""), answers.get(m.id()), errors.get(m.id()), leader));
         }
         if (leader != null) {
-            return new ClusterTable(rows, leader.nodeId(), view.member(leader.nodeId()).map(ClusterStatus.Member::clientAddress).orElse(""),
-                    leader.term());
+            return new ClusterTable(rows, leader.nodeId(), addresses.getOrDefault(leader.nodeId(), ""), leader.term());
         }
         // Nobody reachable says it leads. A leader the others know of (in the highest term any of them
         // knows) still counts: it may be this machine that is cut off from it.
@@ -83,8 +110,7 @@ final class ClusterTable {
             }
         }
         long known = best.leaderId();
-        return new ClusterTable(rows, known, known == 0 ? "" : view.member(known).map(ClusterStatus.Member::clientAddress).orElse(""),
-                best.term());
+        return new ClusterTable(rows, known, addresses.getOrDefault(known, ""), best.term());
     }
 
     private static String describe(OstrakaClientException e) {
@@ -114,7 +140,7 @@ final class ClusterTable {
         return leader;
     }
 
-    private static Row row(ClusterStatus.Member m, ClusterStatus answer, String error, ClusterStatus leader) {
+    private static Row row(ClusterStatus.Member m, String clientAddress, ClusterStatus answer, String error, ClusterStatus leader) {
         long lag = Row.UNKNOWN;
         if (leader != null) {
             ClusterStatus.Progress p = leader.member(m.id()).map(ClusterStatus.Member::progress).orElse(null);
@@ -122,7 +148,7 @@ final class ClusterTable {
                 lag = p.lag();
             }
         }
-        String address = m.clientAddress().isEmpty() ? "-" : m.clientAddress();
+        String address = clientAddress.isEmpty() ? "-" : clientAddress;
         if (answer == null) {
             return new Row(m.id(), address, m.voter() ? "-" : "learner", Row.UNKNOWN, Row.UNKNOWN, Row.UNKNOWN, lag,
                     error == null ? "unknown" : "unreachable", error == null ? "its client address is not known (it has not been reachable since the answering node started; "

@@ -151,7 +151,7 @@ final class KvCommands {
         @Override
         public Integer call() {
             return withClient(options, c -> {
-                ClusterTable table = ClusterTable.gather(c);
+                ClusterTable table = ClusterTable.gather(c, options.endpointList());
                 System.out.print(table.render());
                 return table.leaderId() == 0 ? 1 : 0;
             });
