@@ -298,7 +298,7 @@ final class GroupRunner {
                 continue;
             }
             // A leader's appends go out now, while its own write is in flight (thesis §10.2.1).
-            sendMessages(rd.messages().stream().filter(rd::mayLeaveEarly).toList());
+            sendMessages(rd.earlyMessages());
             CompletableFuture<Void> durable;
             try {
                 durable = storage.persist(rd);
@@ -342,7 +342,7 @@ final class GroupRunner {
         for (RaftEvent event : rd.events()) {
             node.publish(groupId, event); // first: a SnapshotReceived precedes the install it causes
         }
-        sendMessages(earlySent ? rd.messages().stream().filter(m -> !rd.mayLeaveEarly(m)).toList() : rd.messages());
+        sendMessages(earlySent ? rd.lateMessages() : rd.messages());
         if (rd.snapshot() != null) {
             installSnapshot(rd.snapshot());
         }

@@ -188,20 +188,22 @@ final class Leader {
             uncommitted.add(new long[] {index, bytes});
             uncommittedBytes += bytes;
         }
-        Progress self = r.tracker.progress(r.id);
-        if (self != null) {
-            self.maybeUpdate(r.log.stableLastIndex());
-        }
+        countSelf();
         maybeCommit();
         return true;
     }
 
     /** Our entries up to the stable last index are durable: count them, which may commit. */
     void onStable() {
-        Progress self = r.tracker.progress(r.id);
-        if (self != null && self.maybeUpdate(r.log.stableLastIndex()) && maybeCommit()) {
+        if (countSelf() && maybeCommit()) {
             broadcastAppend();
         }
+    }
+
+    /** Moves our own match to what is durable here (never further); true if it moved. */
+    private boolean countSelf() {
+        Progress self = r.tracker.progress(r.id);
+        return self != null && self.maybeUpdate(r.log.stableLastIndex());
     }
 
     // ---------------------------------------------------------------- replication
@@ -321,10 +323,7 @@ final class Leader {
     }
 
     void onConfigurationChanged() {
-        Progress self = r.tracker.progress(r.id);
-        if (self != null) {
-            self.maybeUpdate(r.log.stableLastIndex());
-        }
+        countSelf();
         if (transferee != Raft.NONE && !r.tracker.isVoter(transferee)) {
             abortTransfer("the target left the voters");
         }

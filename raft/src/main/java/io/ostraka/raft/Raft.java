@@ -165,9 +165,13 @@ final class Raft {
         lead = NONE;
         electionElapsed = 0;
         heartbeatElapsed = 0;
-        randomizedElectionTimeout = fastElectionTicks > 0 ? shortElectionTimeout()
-                : config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
+        randomizedElectionTimeout = fastElectionTicks > 0 ? shortElectionTimeout() : fullElectionTimeout();
         tracker.resetVotes();
+    }
+
+    /** A timeout in [T, 2T): the normal one (§5.2). */
+    private int fullElectionTimeout() {
+        return config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
     }
 
     /** A timeout in [T/10, T/3): long enough for every follower to have learned the leader is gone. */
@@ -180,7 +184,7 @@ final class Raft {
     private void setLeader(long newLead) {
         if (newLead != NONE && fastElectionTicks > 0) {
             fastElectionTicks = 0; // a leader again: back to full timeouts, starting with this one
-            randomizedElectionTimeout = config.electionTimeoutTicks() + random.nextInt(config.electionTimeoutTicks());
+            randomizedElectionTimeout = fullElectionTimeout();
         }
         if (newLead != lead && newLead != NONE) {
             events.add(new RaftEvent(RaftEvent.Type.LEADER_ELECTED, term, log.lastIndex(), newLead, "observed"));

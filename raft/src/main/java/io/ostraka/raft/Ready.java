@@ -55,4 +55,14 @@ public record Ready(
         return leaderEarly && (m.type() == MessageType.APPEND || m.type() == MessageType.HEARTBEAT
                 || m.type() == MessageType.SNAPSHOT);
     }
+
+    /** The messages that may leave before this Ready is durable ({@link #mayLeaveEarly}). */
+    public List<Message> earlyMessages() {
+        return leaderEarly ? messages.stream().filter(this::mayLeaveEarly).toList() : List.of();
+    }
+
+    /** The messages that must wait until this Ready is durable: all but {@link #earlyMessages()}. */
+    public List<Message> lateMessages() {
+        return leaderEarly ? messages.stream().filter(m -> !mayLeaveEarly(m)).toList() : messages;
+    }
 }

@@ -23,14 +23,7 @@ class PeerDownTest {
         c.core(3).reportPeerDown(1);
         assertThat(c.core(2).leader()).isZero();
         assertThat(c.core(3).leader()).isZero();
-        int ticks = 0;
-        while (c.core(2).role() != Role.LEADER && c.core(3).role() != Role.LEADER) {
-            c.tick(2, 1);
-            c.tick(3, 1);
-            c.stabilize();
-            ticks++;
-            assertThat(ticks).as("ticks to elect a successor%n%s", c.dump()).isLessThan(T / 3 + 1);
-        }
+        electSuccessor(c, T / 3 + 1, "ticks to elect a successor");
         assertThat(Math.max(c.core(2).term(), c.core(3).term())).isEqualTo(term + 1);
     }
 
@@ -41,22 +34,13 @@ class PeerDownTest {
         c.isolate(1);
         c.core(2).reportPeerDown(1);
         // 2 campaigns before 3 notices: 3 still heard from 1 recently and rejects the pre-vote.
-        int ticks = 0;
         while (c.core(2).role() != Role.PRE_CANDIDATE) {
             c.tick(2, 1);
             c.stabilize();
-            ticks++;
         }
         assertThat(c.core(2).role()).as("the pre-vote failed: 3 is sticky").isNotEqualTo(Role.LEADER);
         c.core(3).reportPeerDown(1);
-        int after = 0;
-        while (c.core(2).role() != Role.LEADER && c.core(3).role() != Role.LEADER) {
-            c.tick(2, 1);
-            c.tick(3, 1);
-            c.stabilize();
-            after++;
-            assertThat(after).as("ticks to elect once 3 learned too%n%s", c.dump()).isLessThan(T);
-        }
+        electSuccessor(c, T, "ticks to elect once 3 learned too");
     }
 
     @Test
@@ -66,12 +50,7 @@ class PeerDownTest {
         c.isolate(1);
         c.core(2).reportPeerDown(1);
         c.core(3).reportPeerDown(1);
-        while (c.core(2).role() != Role.LEADER && c.core(3).role() != Role.LEADER) {
-            c.tick(2, 1);
-            c.tick(3, 1);
-            c.stabilize();
-        }
-        long leader = c.core(2).role() == Role.LEADER ? 2 : 3;
+        long leader = electSuccessor(c, Integer.MAX_VALUE, "ticks to elect a successor");
         long follower = 5 - leader;
         // The new leader goes quiet too (no report this time): the follower waits a full timeout.
         c.isolate(leader);
@@ -88,9 +67,7 @@ class PeerDownTest {
         c.elect(1);
         c.isolate(1);
         for (int i = 0; i < T - 1; i++) {
-            c.tick(2, 1);
-            c.tick(3, 1);
-            c.stabilize();
+            tickSurvivors(c);
         }
         assertThat(c.core(2).role()).isEqualTo(Role.FOLLOWER);
         assertThat(c.core(3).role()).isEqualTo(Role.FOLLOWER);
@@ -121,9 +98,7 @@ class PeerDownTest {
         c.core(3).reportPeerDown(1);
         assertThat(c.core(2).leader()).isEqualTo(1);
         for (int i = 0; i < T - 1; i++) {
-            c.tick(2, 1);
-            c.tick(3, 1);
-            c.stabilize();
+            tickSurvivors(c);
         }
         assertThat(c.core(2).role()).isEqualTo(Role.FOLLOWER);
         assertThat(c.core(3).role()).isEqualTo(Role.FOLLOWER);
@@ -148,5 +123,23 @@ class PeerDownTest {
         c.core(1).reportPeerDown(2);
         assertThat(c.core(1).status().peers().get(2L).state()).isEqualTo(ProgressState.PROBE);
         assertThat(c.core(1).role()).isEqualTo(Role.LEADER);
+    }
+
+    /** One tick for the survivors 2 and 3 of a cluster whose leader 1 is gone, then delivery. */
+    private static void tickSurvivors(Cluster c) {
+        c.tick(2, 1);
+        c.tick(3, 1);
+        c.stabilize();
+    }
+
+    /** Ticks 2 and 3 until one of them leads, in fewer than {@code limit} ticks; returns it. */
+    private static long electSuccessor(Cluster c, int limit, String what) {
+        int ticks = 0;
+        while (c.core(2).role() != Role.LEADER && c.core(3).role() != Role.LEADER) {
+            tickSurvivors(c);
+            ticks++;
+            assertThat(ticks).as("%s%n%s", what, c.dump()).isLessThan(limit);
+        }
+        return c.core(2).role() == Role.LEADER ? 2 : 3;
     }
 }

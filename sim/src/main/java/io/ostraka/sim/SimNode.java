@@ -334,11 +334,7 @@ final class SimNode {
             persist(rd);
             if (rd.mustSync()) {
                 // As the runtime does: a leader's appends leave while its own fsync runs.
-                for (Message m : rd.messages()) {
-                    if (rd.mayLeaveEarly(m)) {
-                        send(m);
-                    }
-                }
+                rd.earlyMessages().forEach(this::send);
                 awaitingFsync = rd;
                 long inc = incarnation;
                 long latency = 1 + (long) (-Math.log(1 - random.nextDouble()) * sim.config.fsyncMicros());
@@ -397,11 +393,7 @@ final class SimNode {
         if (rd.role() != null) {
             onRoleChange(rd);
         }
-        for (Message m : rd.messages()) {
-            if (!(earlySent && rd.mayLeaveEarly(m))) {
-                send(m);
-            }
-        }
+        (earlySent ? rd.lateMessages() : rd.messages()).forEach(this::send);
         if (rd.snapshot() != null) {
             installSnapshot(rd.snapshot());
         }

@@ -373,9 +373,6 @@ final class PeerStream {
                     && c.getMessage() != null && c.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused")) {
                 return true;
             }
-            if (c.getCause() == c) {
-                break;
-            }
         }
         return false;
     }
