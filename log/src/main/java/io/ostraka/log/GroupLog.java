@@ -156,6 +156,10 @@ public final class GroupLog implements LogStore {
      * engine's executor, once both are durable and visible here.
      */
     public CompletableFuture<Void> write(List<Entry> entries, HardState hardState) {
+        return write(entries, hardState, false);
+    }
+
+    private CompletableFuture<Void> write(List<Entry> entries, HardState hardState, boolean staged) {
         synchronized (this) {
             List<PendingWrite.Record> records = new ArrayList<>(2);
             List<Entry> kept = acceptEntries(entries);
@@ -166,7 +170,7 @@ public final class GroupLog implements LogStore {
                 records.add(new PendingWrite.Record(this, RecordType.HARD_STATE, Payloads.hardState(hardState), null));
                 acceptedCommit = hardState.commit();
             }
-            return engine.submit(records);
+            return engine.submit(records, staged);
         }
     }
 
@@ -201,13 +205,17 @@ public final class GroupLog implements LogStore {
     }
 
     /** Replaces the whole log by a snapshot from the leader, durably. */
-    public synchronized CompletableFuture<Void> installSnapshotAsync(SnapshotMetadata snapshot) {
+    public CompletableFuture<Void> installSnapshotAsync(SnapshotMetadata snapshot) {
+        return installSnapshot(snapshot, false);
+    }
+
+    private synchronized CompletableFuture<Void> installSnapshot(SnapshotMetadata snapshot, boolean staged) {
         Invariants.check(snapshot.index() >= acceptedSnapshotIndex,
                 "group %d: installing snapshot %d older than current %d", groupId, snapshot.index(), acceptedSnapshotIndex);
         acceptedSnapshotIndex = snapshot.index();
         acceptedLastIndex = snapshot.index();
         acceptedCompactIndex = snapshot.index();
-        return engine.submit(List.of(new PendingWrite.Record(this, RecordType.SNAPSHOT, Payloads.snapshot(snapshot), null)));
+        return engine.submit(List.of(new PendingWrite.Record(this, RecordType.SNAPSHOT, Payloads.snapshot(snapshot), null)), staged);
     }
 
     /**
@@ -243,12 +251,31 @@ public final class GroupLog implements LogStore {
      * runtime must before sending the Ready's messages; the future completes when all is durable.
      */
     public CompletableFuture<Void> persist(Ready ready) {
+        return persist(ready, false);
+    }
+
+    /**
+     * {@link #persist} without waking the engine's writer: the write waits in the queue until
+     * this thread calls {@link LogEngine#writeStaged()} (which then writes it, with whatever else
+     * was staged or queued, and completes the future before returning). For a runtime that owns
+     * its thread: it stages every group's Ready in a loop iteration and writes them all at the end.
+     */
+    public CompletableFuture<Void> stage(Ready ready) {
+        return persist(ready, true);
+    }
+
+    /** {@link LogEngine#writeStaged()} of this log's engine. */
+    public void writeStaged() {
+        engine.writeStaged();
+    }
+
+    private CompletableFuture<Void> persist(Ready ready, boolean staged) {
         CompletableFuture<Void> snapshotDone = ready.snapshot() == null
-                ? null : installSnapshotAsync(ready.snapshot());
+                ? null : installSnapshot(ready.snapshot(), staged);
         if (ready.entries().isEmpty() && ready.hardState() == null) {
             return snapshotDone == null ? CompletableFuture.completedFuture(null) : snapshotDone;
         }
-        CompletableFuture<Void> rest = write(ready.entries(), ready.hardState());
+        CompletableFuture<Void> rest = write(ready.entries(), ready.hardState(), staged);
         return snapshotDone == null ? rest : CompletableFuture.allOf(snapshotDone, rest);
     }
 

@@ -190,15 +190,32 @@ public final class LogEngine implements AutoCloseable {
         }
     }
 
-    CompletableFuture<Void> submit(List<PendingWrite.Record> records) {
+    CompletableFuture<Void> submit(List<PendingWrite.Record> records, boolean staged) {
         if (records.isEmpty()) {
             Throwable failed = writer.failure();
             return failed == null ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.failedFuture(new LogEngineFailedException("log engine stopped: " + failed, failed));
         }
         PendingWrite write = new PendingWrite(records);
-        writer.submit(write);
+        if (staged) {
+            writer.stage(write);
+        } else {
+            writer.submit(write);
+        }
         return write.future;
+    }
+
+    CompletableFuture<Void> submit(List<PendingWrite.Record> records) {
+        return submit(records, false);
+    }
+
+    /**
+     * Writes out, on the calling thread, every write queued so far — the ones staged with
+     * {@link GroupLog#stage} (whose futures complete here, before this returns) and any others.
+     * Returns at once when nothing is queued.
+     */
+    public void writeStaged() {
+        writer.writeQueued();
     }
 
     /** Writes out everything queued, then stops the threads and closes the files. */

@@ -13,6 +13,8 @@ import java.util.concurrent.CompletableFuture;
 final class PendingWrite {
     final List<Record> records;
     final CompletableFuture<Void> future = new CompletableFuture<>();
+    /** Queued by {@link LogWriter#stage}: completed on the thread that writes it out, if not the writer's. */
+    boolean staged;
 
     PendingWrite(List<Record> records) {
         this.records = records;

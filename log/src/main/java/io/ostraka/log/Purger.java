@@ -34,6 +34,10 @@ final class Purger {
         wanted = true;
     }
 
+    boolean wanted() {
+        return wanted;
+    }
+
     /** The group that last kept an old segment alive because it was too large to relocate; -1 if none. */
     long pinnedByGroup() {
         return pinnedByGroup;

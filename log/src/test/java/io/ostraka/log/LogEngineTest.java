@@ -80,6 +80,93 @@ class LogEngineTest {
         }
     }
 
+    private static Ready appendReady(long term, long index, int bytes) {
+        return new Ready(null, 0, new HardState(term, 1, 0), List.of(Entry.normal(term, index, new byte[bytes])), null,
+                List.of(), List.of(), List.of(), List.of(), true, false);
+    }
+
+    @Test
+    void stagedWritesWaitForTheCallerAndCompleteOnItsThreadInOneFsync() throws Exception {
+        try (LogEngine engine = LogEngine.open(TestEngines.small(directory))) {
+            engine.group(1).append(List.of(Entry.normal(1, 1, new byte[4]))); // the writer thread is idle now
+            long fsyncsBefore = engine.fsyncCount();
+            List<CompletableFuture<Void>> staged = new ArrayList<>();
+            for (long group = 1; group <= 4; group++) {
+                staged.add(engine.group(group).stage(appendReady(1, group == 1 ? 2 : 1, 100)));
+            }
+            // Nothing wakes the writer for a staged write: it waits for writeStaged.
+            assertThat(staged).noneMatch(CompletableFuture::isDone);
+            assertThat(engine.group(2).lastIndex()).isZero();
+            List<String> threads = new ArrayList<>();
+            staged.forEach(f -> f.thenRun(() -> threads.add(Thread.currentThread().getName())));
+            engine.writeStaged();
+            assertThat(staged).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+            assertThat(threads).hasSize(4).containsOnly(Thread.currentThread().getName());
+            assertThat(engine.fsyncCount() - fsyncsBefore).as("fsyncs for four groups' staged writes").isEqualTo(1);
+            assertThat(engine.group(1).lastIndex()).isEqualTo(2);
+            assertThat(engine.group(4).hardState()).isEqualTo(new HardState(1, 1, 0));
+            engine.writeStaged(); // nothing queued: returns at once, no fsync
+            assertThat(engine.fsyncCount() - fsyncsBefore).isEqualTo(1);
+        }
+        try (LogEngine engine = LogEngine.open(TestEngines.small(directory))) {
+            assertThat(engine.group(1).lastIndex()).isEqualTo(2);
+            assertThat(engine.group(3).lastIndex()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void stagedAndSubmittedWritesAreDurableInSubmissionOrder() throws Exception {
+        try (LogEngine engine = LogEngine.open(TestEngines.small(directory))) {
+            GroupLog log = engine.group(1);
+            // Interleave staged appends with submitted hard states from two threads; whoever writes
+            // a batch, a later record never lands before an earlier one: the final hard state is
+            // the last one submitted and every index is present once.
+            Thread other = new Thread(() -> {
+                for (int i = 0; i < 300; i++) {
+                    engine.group(2).appendAsync(List.of(Entry.normal(1, i + 1, new byte[200])));
+                }
+            });
+            other.start();
+            List<CompletableFuture<Void>> futures = new ArrayList<>();
+            for (long i = 1; i <= 300; i++) {
+                futures.add(log.stage(appendReady(1, i, 200)));
+                futures.add(log.setHardStateAsync(new HardState(1, 1, i - 1)));
+                if (i % 7 == 0) {
+                    engine.writeStaged();
+                }
+            }
+            engine.writeStaged();
+            other.join();
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+            assertThat(log.lastIndex()).isEqualTo(300);
+            assertThat(log.hardState()).isEqualTo(new HardState(1, 1, 299));
+        }
+        try (LogEngine engine = LogEngine.open(TestEngines.small(directory))) {
+            assertThat(engine.group(1).hardState()).isEqualTo(new HardState(1, 1, 299));
+            assertThat(engine.group(1).entries(1, 301, Long.MAX_VALUE)).hasSize(300);
+            TestEngines.awaitTrue(() -> engine.group(2).lastIndex() == 300, java.time.Duration.ofSeconds(10), "group 2 recovered");
+        }
+    }
+
+    @Test
+    void aStagedWriteFailsWithTheEngineAndNothingLaterIsAcknowledged() throws Exception {
+        FaultyFileIo io = new FaultyFileIo();
+        try (LogEngine engine = LogEngine.open(TestEngines.small(directory).withFileIo(io))) {
+            GroupLog log = engine.group(1);
+            log.stage(appendReady(1, 1, 10));
+            engine.writeStaged();
+            io.failForces(true);
+            CompletableFuture<Void> failed = log.stage(appendReady(1, 2, 10));
+            engine.writeStaged();
+            assertThatThrownBy(failed::join).hasCauseInstanceOf(LogEngineFailedException.class);
+            io.failForces(false);
+            CompletableFuture<Void> later = log.stage(appendReady(1, 3, 10));
+            engine.writeStaged();
+            assertThatThrownBy(later::join).hasCauseInstanceOf(LogEngineFailedException.class);
+            assertThat(log.lastIndex()).isEqualTo(1);
+        }
+    }
+
     @Test
     void segmentsRollAndArePurgedOnceCompactedAway() throws Exception {
         try (LogEngine engine = LogEngine.open(TestEngines.small(directory))) {

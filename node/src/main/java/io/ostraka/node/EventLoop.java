@@ -11,8 +11,9 @@ import java.util.concurrent.locks.LockSupport;
  * One runtime thread. It owns a set of groups: everything that touches a group's core runs
  * here, so the core needs no locks. Each iteration runs the tasks that arrived (messages,
  * proposals, reads, completions), then the ticks that are due by the clock, then lets every
- * group that was touched turn its work into a Ready — so everything that arrived in one
- * iteration shares one Ready, one fsync and one message per peer.
+ * group that was touched turn its work into a Ready, and last writes the Readies out — so
+ * everything that arrived in one iteration shares one Ready, one fsync (done on this thread:
+ * no hand-off to a writer and back) and one message per peer.
  */
 final class EventLoop implements Executor {
     private final Thread thread;
@@ -73,6 +74,9 @@ final class EventLoop implements Executor {
             }
             for (GroupRunner g : groups) {
                 guarded(g, g::flush);
+            }
+            for (GroupRunner g : groups) {
+                guarded(g, g::writeStaged); // one write and one fsync for every group's Ready
             }
             if (tasks.isEmpty()) {
                 long wait = nextTickNanos - clock.nanoTime();

@@ -58,6 +58,8 @@ final class GroupRunner {
     private final long timeoutNanos;
 
     private boolean persisting;
+    /** A persist may be waiting for {@link #writeStaged()} at the end of the loop iteration. */
+    private boolean staged;
     /** Something may have changed since the status was last published. */
     private boolean dirty = true;
     private volatile Throwable failure;
@@ -306,6 +308,7 @@ final class GroupRunner {
                 fail(e);
                 return;
             }
+            staged = true;
             if (!rd.mustSync() && durable.isDone() && !durable.isCompletedExceptionally()) {
                 afterPersist(rd, true);
                 continue;
@@ -332,6 +335,19 @@ final class GroupRunner {
             }));
             return;
         }
+    }
+
+    /**
+     * End of a loop iteration, after every group's {@link #flush}: writes out what this group's
+     * persists staged (with the other groups' on the same storage engine: one fsync for all).
+     * Completes the persist futures here, which queue their continuations on this loop.
+     */
+    void writeStaged() {
+        if (!staged) {
+            return;
+        }
+        staged = false;
+        storage.writeStaged();
     }
 
     /** Everything after the Ready is durable; {@code earlySent}: its early messages already left. */

@@ -15,8 +15,17 @@ public interface RaftStorage {
     /** What the core reads; reflects a persist once its future completed. */
     LogView view();
 
-    /** Persists a Ready's snapshot, entries and hard state; completes once durable. */
+    /**
+     * Persists a Ready's snapshot, entries and hard state; completes once durable. The write may
+     * wait until {@link #writeStaged()} is called: the runtime calls it at the end of every loop
+     * iteration, so all the groups of a loop share one write and one fsync, done on the loop's
+     * own thread.
+     */
     CompletableFuture<Void> persist(Ready ready);
+
+    /** Writes out what {@link #persist} deferred, on the calling thread; by default there is nothing. */
+    default void writeStaged() {
+    }
 
     /** Records a snapshot taken at {@code snapshot.index()} and compacts behind it. */
     CompletableFuture<Void> snapshotTaken(SnapshotMetadata snapshot, long trailingEntries);
@@ -30,7 +39,12 @@ public interface RaftStorage {
 
             @Override
             public CompletableFuture<Void> persist(Ready ready) {
-                return log.persist(ready);
+                return log.stage(ready);
+            }
+
+            @Override
+            public void writeStaged() {
+                log.writeStaged();
             }
 
             @Override

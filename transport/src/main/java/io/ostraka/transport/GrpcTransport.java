@@ -2,6 +2,9 @@ package io.ostraka.transport;
 
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -32,6 +35,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -151,6 +155,7 @@ public final class GrpcTransport implements Transport {
                 .workerEventLoopGroup(workers)
                 .channelType(NioServerSocketChannel.class)
                 .executor(callbacks)
+                .callExecutor(new DirectForMessages())
                 .maxInboundMessageSize(config.frameBytesMax())
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .addService(new PeerService(config, metrics, inbound, receiver, () -> forwardHandler))
@@ -162,6 +167,7 @@ public final class GrpcTransport implements Transport {
     @Override
     public void send(List<Message> messages) {
         Inbound in = inboundOrThrow();
+        List<PeerStream> toFlush = new ArrayList<>(2);
         for (Message m : messages) {
             Peer peer = peers.get(m.to());
             if (peer == null || closed) {
@@ -169,7 +175,12 @@ public final class GrpcTransport implements Transport {
                 in.reportUnreachable(m.groupId(), m.to());
                 continue;
             }
-            peer.stream.send(m);
+            if (peer.stream.enqueue(m) && !toFlush.contains(peer.stream)) {
+                toFlush.add(peer.stream);
+            }
+        }
+        for (PeerStream stream : toFlush) {
+            stream.flush(); // one frame per peer, written from the caller's thread
         }
     }
 
@@ -327,6 +338,20 @@ public final class GrpcTransport implements Transport {
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Raft message streams are handled on the Netty thread that read them: decoding a batch and
+     * queueing it on the group's event loop never blocks, and a detour through the callback pool
+     * would cost every message another thread wake-up. Snapshot and forward calls (file writes,
+     * proposals) keep the callback pool.
+     */
+    private static final class DirectForMessages implements ServerCallExecutorSupplier {
+        @Override
+        public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
+            return call.getMethodDescriptor().getFullMethodName().equals(PeerGrpc.getMessagesMethod().getFullMethodName())
+                    ? Runnable::run : null;
         }
     }
 

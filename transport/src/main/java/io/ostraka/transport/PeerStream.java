@@ -101,10 +101,21 @@ final class PeerStream {
         return state;
     }
 
-    /** Queues one message, or reports it unreachable; never blocks. */
+    /** Queues one message and writes it out on this thread; see {@link #enqueue} and {@link #flush}. */
     void send(Message message) {
+        if (enqueue(message)) {
+            flush();
+        }
+    }
+
+    /**
+     * Queues one message, or reports it unreachable; never blocks. Returns true when the stream
+     * is connected and the caller should {@link #flush} once it queued the rest of its messages.
+     */
+    boolean enqueue(Message message) {
         long size = estimateBytes(message);
         boolean dropped;
+        boolean connected = false;
         synchronized (this) {
             if (state == State.BACKOFF && System.nanoTime() - lastConnectNanos >= demandSpacingNanos) {
                 // A message wants out and no attempt was made for a while: try now instead of at
@@ -122,15 +133,24 @@ final class PeerStream {
                 queuedBytes += size;
                 if (state == State.IDLE) {
                     connect();
-                } else if (state == State.CONNECTED) {
-                    scheduleDrain();
                 }
+                connected = state == State.CONNECTED;
             }
         }
         if (dropped) {
             metrics.messagesDropped.increment();
             inbound.get().reportUnreachable(message.groupId(), peerId);
         }
+        return connected;
+    }
+
+    /**
+     * Writes what is queued on the caller's thread — the sender's event loop — while the call
+     * accepts it. gRPC hands the frame to its Netty thread; going through a transport thread
+     * first would cost the message another thread wake-up on its way out.
+     */
+    void flush() {
+        drain();
     }
 
     /** The peer's address changed: drop the current call and connect to the new address now. */
@@ -319,7 +339,7 @@ final class PeerStream {
         }
     }
 
-    /** Writes batches while the call accepts them. Runs on the transport executor. */
+    /** Writes batches while the call accepts them; on the sender's thread or the transport executor. */
     private synchronized void drain() {
         drainScheduled = false;
         if (state != State.CONNECTED || call == null) {
