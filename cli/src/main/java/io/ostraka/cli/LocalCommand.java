@@ -97,8 +97,13 @@ final class LocalCommand implements Callable<Integer> {
         Path dir = data.resolve("node-" + id);
         Files.createDirectories(dir);
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC"));
+        // Extra JVM options for every node (a profiler agent, a larger heap), split on spaces.
+        String extra = System.getenv("OSTRAKA_NODE_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
                 "--node-id", Integer.toString(id),
                 "--data-dir", dir.toString(),
                 "--storage", storage,

@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -141,27 +143,61 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
         requireUsable();
         Invariants.check(index > appliedIndex, "apply of index %d after applied index %d", index, appliedIndex);
         KvWriteBatch batch = new KvWriteBatch();
-        byte[] result = execute(index, command, batch);
-        batch.appliedIndex(index);
+        byte[] result = execute(index, KvCommand.decode(command), batch, store);
+        write(batch.appliedIndex(index));
+        return result;
+    }
+
+    /**
+     * Applies a run of commands with one store write (one RocksDB write batch, WAL record and
+     * memtable insert group instead of one per command). Each command reads the store with the
+     * earlier commands' writes on top ({@link BatchView}), so results and state are exactly those
+     * of applying them one by one; a command that scans or counts first has what came before it
+     * written out.
+     */
+    @Override
+    public List<byte[]> applyAll(long firstIndex, List<byte[]> commands) {
+        requireUsable();
+        Invariants.check(firstIndex > appliedIndex, "apply of index %d after applied index %d", firstIndex, appliedIndex);
+        List<byte[]> results = new ArrayList<>(commands.size());
+        KvWriteBatch batch = new KvWriteBatch();
+        KvStore view = new BatchView(store, batch);
+        for (int k = 0; k < commands.size(); k++) {
+            long index = firstIndex + k;
+            KvCommand.Decoded decoded = KvCommand.decode(commands.get(k));
+            if (k > 0 && decoded.isOk() && readsRanges(decoded.command().op())) {
+                write(batch.appliedIndex(index - 1));
+                batch = new KvWriteBatch();
+                view = new BatchView(store, batch);
+            }
+            results.add(execute(index, decoded, batch, view));
+        }
+        write(batch.appliedIndex(firstIndex + commands.size() - 1));
+        return results;
+    }
+
+    private static boolean readsRanges(KvOp op) {
+        return op instanceof KvOp.Scan || op instanceof KvOp.Count;
+    }
+
+    private void write(KvWriteBatch batch) {
         try {
             store.write(batch);
         } catch (RuntimeException e) {
             failure = e;
             throw e;
         }
-        appliedIndex = index;
-        return result;
+        appliedIndex = batch.appliedIndex();
     }
 
-    private byte[] execute(long index, byte[] command, KvWriteBatch batch) {
+    private byte[] execute(long index, KvCommand.Decoded decoded, KvWriteBatch batch, KvStore view) {
         sessions.expire(index, batch);
-        KvCommand.Decoded decoded = KvCommand.decode(command);
         if (!decoded.isOk()) {
             return KvResult.invalidRequest(decoded.error()).encode();
         }
         KvCommand cmd = decoded.command();
         if (!cmd.hasSession()) {
-            return CommandExecutor.execute(store, cmd.op(), index, batch).encode();
+            return CommandExecutor.execute(view, cmd.op(), index, batch).encode();
         }
         KvSession session = sessions.get(cmd.sessionId());
         if (session == null && cmd.sequence() > 1) {
@@ -178,7 +214,7 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
             sessions.record(session.id(), session.lastSequence(), session.lastResult(), index, batch);
             return session.lastResult();
         }
-        byte[] result = CommandExecutor.execute(store, cmd.op(), index, batch).encode();
+        byte[] result = CommandExecutor.execute(view, cmd.op(), index, batch).encode();
         sessions.record(cmd.sessionId(), cmd.sequence(), result, index, batch);
         return result;
     }

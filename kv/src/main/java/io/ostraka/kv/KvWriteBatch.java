@@ -24,16 +24,21 @@ public final class KvWriteBatch {
     // By session id; a null value marks a dropped session. The last change of an id wins.
     private final TreeMap<Long, KvSession> sessions = new TreeMap<>();
     private long appliedIndex = NO_APPLIED_INDEX;
+    // The last put (or null: delete) of each key, for reads that must see this batch on top of the
+    // store: the commands of one Raft batch share one write.
+    private final TreeMap<byte[], VersionedValue> latest = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
 
     public KvWriteBatch put(byte[] key, VersionedValue value) {
         keys.add(Objects.requireNonNull(key, "key"));
         values.add(Objects.requireNonNull(value, "value"));
+        latest.put(key, value);
         return this;
     }
 
     public KvWriteBatch delete(byte[] key) {
         keys.add(Objects.requireNonNull(key, "key"));
         values.add(null);
+        latest.put(key, null);
         return this;
     }
 
@@ -59,6 +64,16 @@ public final class KvWriteBatch {
     /** The applied index this batch sets, or {@link #NO_APPLIED_INDEX}. */
     public long appliedIndex() {
         return appliedIndex;
+    }
+
+    /** Whether this batch puts or deletes {@code key}. */
+    public boolean touches(byte[] key) {
+        return latest.containsKey(key);
+    }
+
+    /** The value {@code key} has once this batch is written, if {@link #touches}: null when deleted. */
+    public VersionedValue latest(byte[] key) {
+        return latest.get(key);
     }
 
     /** The number of key puts and deletes (metadata not counted). */

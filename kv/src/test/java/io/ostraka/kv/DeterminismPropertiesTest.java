@@ -118,6 +118,52 @@ class DeterminismPropertiesTest {
         }
     }
 
+    /**
+     * The runtime hands a Ready's commands over as runs ({@link KvStateMachine#applyAll}): one store
+     * write, each command reading the earlier ones' writes through the batch. Cut a history into
+     * random runs and it must give exactly the results and the state of one-by-one application,
+     * in memory and on RocksDB (reopened afterwards, so the batched writes are what is on disk).
+     */
+    @Property(tries = 150)
+    void applyingRunsTogetherEqualsApplyingOneByOne(@ForAll("histories") List<byte[]> history,
+            @ForAll("cuts") List<Integer> cuts, @ForAll boolean onRocksDb) throws IOException {
+        KvStateMachine single = KvStateMachine.inMemory(CONFIG);
+        Path root = onRocksDb ? Files.createTempDirectory("kv-runs") : null;
+        KvStateMachine grouped = onRocksDb ? KvStateMachine.onRocksDb(CONFIG, root.resolve("db")) : KvStateMachine.inMemory(CONFIG);
+        try {
+            int at = 0;
+            int cut = 0;
+            while (at < history.size()) {
+                int length = Math.min(history.size() - at, cuts.isEmpty() ? 1 : cuts.get(cut++ % cuts.size()));
+                List<byte[]> run = history.subList(at, at + length);
+                List<byte[]> results = grouped.applyAll(at + 1, run);
+                for (int k = 0; k < length; k++) {
+                    assertThat(results.get(k)).as("result at index %d", at + 1 + k)
+                            .isEqualTo(single.apply(at + 1 + k, run.get(k)));
+                }
+                assertThat(grouped.appliedIndex()).isEqualTo(at + length);
+                at += length;
+            }
+            if (onRocksDb) {
+                grouped.close();
+                grouped = KvStateMachine.onRocksDb(CONFIG, root.resolve("db"));
+            }
+            assertThat(grouped.appliedIndex()).isEqualTo(single.appliedIndex());
+            assertThat(snapshotOf(grouped)).isEqualTo(snapshotOf(single));
+            assertThat(grouped.sessionCount()).isEqualTo(single.sessionCount());
+        } finally {
+            grouped.close();
+            if (root != null) {
+                io.ostraka.kv.rocks.RocksKvStorageTestAccess.deleteTree(root);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> cuts() {
+        return Arbitraries.integers().between(1, 25).list().ofMaxSize(6);
+    }
+
     @Property(tries = 1000)
     void applyNeverThrowsOnArbitraryBytes(@ForAll("histories") List<byte[]> prefix, @ForAll byte[] junk) {
         KvStateMachine machine = KvStateMachine.inMemory(CONFIG);

@@ -398,7 +398,12 @@ final class GroupRunner {
                 core.term(), rd.leader());
     }
 
-    /** Applies committed entries in order, timing the batch and each of our proposals' propose→commit. */
+    /**
+     * Applies committed entries in order, timing the batch and each of our proposals'
+     * propose→commit. Each run of consecutive commands goes to the state machine in one
+     * {@link StateMachine#applyAll} call (one store write for the run); configuration changes and
+     * the leader's empty entries are handled here between runs.
+     */
     private void applyCommitted(List<Entry> entries) {
         if (entries.isEmpty()) {
             return;
@@ -411,13 +416,41 @@ final class GroupRunner {
                 // A proposal's deadline is the time the loop took it plus the request timeout.
                 metrics.committed(groupId, committedNanos - (p.deadlineNanos() - timeoutNanos));
             }
-            apply(e);
+        }
+        int i = 0;
+        while (i < entries.size()) {
+            int end = i;
+            while (end < entries.size() && isCommand(entries.get(end))) {
+                end++;
+            }
+            if (end == i) {
+                applyOther(entries.get(i));
+                i++;
+                continue;
+            }
+            List<Entry> run = entries.subList(i, end);
+            List<byte[]> commands = new ArrayList<>(run.size());
+            for (Entry e : run) {
+                commands.add(e.data());
+                appliedBytesSinceSnapshot += e.data().length;
+            }
+            List<byte[]> results = stateMachine.applyAll(run.get(0).index(), commands);
+            for (int k = 0; k < run.size(); k++) {
+                Entry e = run.get(k);
+                node.notifyApplied(groupId, e.index(), e.data());
+                finishProposal(e, results.get(k));
+            }
+            i = end;
         }
         metrics.applied(groupId, entries.size(), node.clock().nanoTime() - committedNanos);
     }
 
-    private void apply(Entry e) {
-        byte[] result = null;
+    private static boolean isCommand(Entry e) {
+        return e.type() != EntryType.CONF_CHANGE && e.data().length > 0;
+    }
+
+    /** A configuration change or an empty entry (a new leader's first). */
+    private void applyOther(Entry e) {
         if (e.type() == EntryType.CONF_CHANGE) {
             ConfChange change = ConfChange.decode(e.data());
             appliedConfs.put(e.index(), Changer.apply(appliedConfs.lastEntry().getValue(), change));
@@ -426,11 +459,12 @@ final class GroupRunner {
             if (waiting != null) {
                 waiting.complete(e.index());
             }
-        } else if (e.data().length > 0) {
-            appliedBytesSinceSnapshot += e.data().length;
-            result = stateMachine.apply(e.index(), e.data());
-            node.notifyApplied(groupId, e.index(), e.data());
         }
+        finishProposal(e, null);
+    }
+
+    /** Answers whoever waits on the entry at {@code e.index()}: its result, or NOT_LEADER if another entry took the index. */
+    private void finishProposal(Entry e, byte[] result) {
         Proposal p = proposals.remove(e.index());
         if (p != null) {
             if (p.term() == e.term() && result != null) {

@@ -59,7 +59,7 @@ public record NodeOptions(
 
     public static NodeOptions defaults(long nodeId) {
         return new NodeOptions(nodeId, Duration.ofMillis(100), 10, 1, true, true, false, 1,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(5), 8192, 2048, 64L << 20, 0, Duration.ZERO);
+                Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(5), 100_000, 5_000, 64L << 20, 0, Duration.ZERO);
     }
 
     public NodeOptions withTiming(Duration tick, int electionTicks, int heartbeatTicks) {

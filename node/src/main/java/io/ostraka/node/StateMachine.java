@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The application's replicated state, driven by the runtime with committed log entries.
@@ -21,6 +23,20 @@ public interface StateMachine {
      * no-ops, membership changes) are not passed here.
      */
     byte[] apply(long index, byte[] command);
+
+    /**
+     * Applies a run of commands committed at {@code firstIndex}, {@code firstIndex + 1}, ... and
+     * returns their results in order. The runtime hands over every run of consecutive commands a
+     * Ready commits, so a store can write them together; the outcome must be exactly that of
+     * calling {@link #apply} for each in turn, which the default does.
+     */
+    default List<byte[]> applyAll(long firstIndex, List<byte[]> commands) {
+        List<byte[]> results = new ArrayList<>(commands.size());
+        for (int k = 0; k < commands.size(); k++) {
+            results.add(apply(firstIndex + k, commands.get(k)));
+        }
+        return results;
+    }
 
     /** The index of the last command applied (or restored from a snapshot); 0 for a new machine. */
     long appliedIndex();
