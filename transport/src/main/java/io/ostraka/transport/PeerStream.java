@@ -150,7 +150,17 @@ final class PeerStream {
      * first would cost the message another thread wake-up on its way out.
      */
     void flush() {
-        drain();
+        long callGeneration;
+        synchronized (this) {
+            callGeneration = generation;
+        }
+        try {
+            drain();
+        } catch (RuntimeException e) {
+            // The caller is a Raft event loop: a failing call must end this stream (and report
+            // its queued messages lost), never the loop's group.
+            onFailure(callGeneration, "send failed: " + e);
+        }
     }
 
     /** The peer's address changed: drop the current call and connect to the new address now. */
