@@ -59,7 +59,6 @@ final class LogWriter implements Runnable {
     private final AtomicLong fsyncs = new AtomicLong();
     private final AtomicLong writesAcknowledged = new AtomicLong();
     private volatile Throwable failure;
-    private volatile boolean closed;
     private long nextWriteSeq;
     private ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
 
@@ -89,9 +88,8 @@ final class LogWriter implements Runnable {
 
     private void enqueue(PendingWrite write, boolean wake) {
         Throwable failed = failure;
-        if (failed != null || closed) {
-            write.future.completeExceptionally(failed != null ? failedException(failed)
-                    : new LogEngineFailedException("log engine is closed", null));
+        if (failed != null) {
+            write.future.completeExceptionally(failedException(failed));
             return;
         }
         queueLock.lock();
@@ -116,38 +114,14 @@ final class LogWriter implements Runnable {
      * once when the queue is empty — when the writer thread or another caller got there first.
      */
     void writeQueued() {
-        List<PendingWrite> batch;
         io.lock();
         try {
-            batch = drain(Long.MAX_VALUE);
-            if (batch.isEmpty()) {
-                return;
-            }
-            if (failure != null) {
-                failAll(batch, failure);
-                return;
-            }
-            try {
-                writeDurably(batch);
-            } catch (IOException | RuntimeException e) {
-                failure = e;
-                failAll(batch, e);
-                return;
+            List<PendingWrite> batch = drain(Long.MAX_VALUE);
+            if (!batch.isEmpty()) {
+                process(batch, true);
             }
         } finally {
             io.unlock();
-        }
-        writesAcknowledged.addAndGet(batch.size());
-        List<PendingWrite> others = new ArrayList<>();
-        for (PendingWrite write : batch) {
-            if (write.staged) {
-                write.future.complete(null);
-            } else {
-                others.add(write);
-            }
-        }
-        if (!others.isEmpty()) {
-            completions.execute(() -> others.forEach(write -> write.future.complete(null)));
         }
         if (purger.wanted()) {
             wakeWriter(); // purging deletes files and may relocate groups: not on a caller's thread
@@ -194,7 +168,7 @@ final class LogWriter implements Runnable {
             try {
                 List<PendingWrite> batch;
                 while (!(batch = drain(config.writeBytesMax())).isEmpty()) {
-                    process(batch);
+                    process(batch, false);
                     if (!closing) {
                         break; // what arrived meanwhile waits for the next wake-up or a caller
                     }
@@ -207,7 +181,6 @@ final class LogWriter implements Runnable {
                     }
                 }
                 if (closing) {
-                    closed = true;
                     failQueued();
                     return;
                 }
@@ -258,19 +231,34 @@ final class LogWriter implements Runnable {
         }
     }
 
-    private void process(List<PendingWrite> batch) {
+    /**
+     * Writes {@code batch} durably and completes its futures: staged writes on this thread when
+     * {@code completeStagedHere}, everything else on the completion executor. Caller holds the
+     * I/O lock.
+     */
+    private void process(List<PendingWrite> batch, boolean completeStagedHere) {
         if (failure != null) {
             failAll(batch, failure);
             return;
         }
         try {
             writeDurably(batch);
-            List<PendingWrite> done = List.copyOf(batch);
-            writesAcknowledged.addAndGet(done.size());
-            completions.execute(() -> done.forEach(write -> write.future.complete(null)));
         } catch (IOException | RuntimeException e) {
             failure = e;
             failAll(batch, e);
+            return;
+        }
+        writesAcknowledged.addAndGet(batch.size());
+        List<PendingWrite> onExecutor = new ArrayList<>(batch.size());
+        for (PendingWrite write : batch) {
+            if (completeStagedHere && write.staged) {
+                write.future.complete(null);
+            } else {
+                onExecutor.add(write);
+            }
+        }
+        if (!onExecutor.isEmpty()) {
+            completions.execute(() -> onExecutor.forEach(write -> write.future.complete(null)));
         }
     }
 
