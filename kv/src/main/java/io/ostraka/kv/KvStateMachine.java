@@ -140,12 +140,7 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
 
     @Override
     public byte[] apply(long index, byte[] command) {
-        requireUsable();
-        Invariants.check(index > appliedIndex, "apply of index %d after applied index %d", index, appliedIndex);
-        KvWriteBatch batch = new KvWriteBatch();
-        byte[] result = execute(index, KvCommand.decode(command), batch, store);
-        write(batch.appliedIndex(index));
-        return result;
+        return applyAll(index, List.of(command)).get(0);
     }
 
     /**

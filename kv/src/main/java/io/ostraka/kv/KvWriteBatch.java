@@ -25,20 +25,20 @@ public final class KvWriteBatch {
     private final TreeMap<Long, KvSession> sessions = new TreeMap<>();
     private long appliedIndex = NO_APPLIED_INDEX;
     // The last put (or null: delete) of each key, for reads that must see this batch on top of the
-    // store: the commands of one Raft batch share one write.
-    private final TreeMap<byte[], VersionedValue> latest = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
+    // store (the commands of one Raft batch share one write). Built from keys/values on the first
+    // such read and caught up on later ones, so batches nobody reads through (restores) never pay.
+    private TreeMap<byte[], VersionedValue> latest;
+    private int latestIndexed;
 
     public KvWriteBatch put(byte[] key, VersionedValue value) {
         keys.add(Objects.requireNonNull(key, "key"));
         values.add(Objects.requireNonNull(value, "value"));
-        latest.put(key, value);
         return this;
     }
 
     public KvWriteBatch delete(byte[] key) {
         keys.add(Objects.requireNonNull(key, "key"));
         values.add(null);
-        latest.put(key, null);
         return this;
     }
 
@@ -68,12 +68,22 @@ public final class KvWriteBatch {
 
     /** Whether this batch puts or deletes {@code key}. */
     public boolean touches(byte[] key) {
-        return latest.containsKey(key);
+        return !keys.isEmpty() && latest().containsKey(key);
     }
 
     /** The value {@code key} has once this batch is written, if {@link #touches}: null when deleted. */
     public VersionedValue latest(byte[] key) {
-        return latest.get(key);
+        return keys.isEmpty() ? null : latest().get(key);
+    }
+
+    private TreeMap<byte[], VersionedValue> latest() {
+        if (latest == null) {
+            latest = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
+        }
+        for (; latestIndexed < keys.size(); latestIndexed++) {
+            latest.put(keys.get(latestIndexed), values.get(latestIndexed));
+        }
+        return latest;
     }
 
     /** The number of key puts and deletes (metadata not counted). */
