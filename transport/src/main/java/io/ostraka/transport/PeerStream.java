@@ -101,13 +101,6 @@ final class PeerStream {
         return state;
     }
 
-    /** Queues one message and writes it out on this thread; see {@link #enqueue} and {@link #flush}. */
-    void send(Message message) {
-        if (enqueue(message)) {
-            flush();
-        }
-    }
-
     /**
      * Queues one message, or reports it unreachable; never blocks. Returns true when the stream
      * is connected and the caller should {@link #flush} once it queued the rest of its messages.
