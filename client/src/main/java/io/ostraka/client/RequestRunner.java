@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -68,7 +69,20 @@ final class RequestRunner {
             result.completeExceptionally(e);
             return result;
         }
-        ClientCall<Q, R> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        unary(channel, method, request, timeout.toNanos(), (response, failure) -> {
+            if (failure != null) {
+                result.completeExceptionally(Errors.fromThrowable(failure));
+            } else {
+                result.complete(response);
+            }
+        });
+        return result;
+    }
+
+    /** One unary call with a deadline; {@code done} gets its response or its failure. */
+    private static <Q, R> void unary(ManagedChannel channel, MethodDescriptor<Q, R> method, Q request, long timeoutNanos,
+                                     BiConsumer<R, Throwable> done) {
+        ClientCall<Q, R> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
         ClientCalls.asyncUnaryCall(call, request, new StreamObserver<R>() {
             private R response;
 
@@ -79,15 +93,14 @@ final class RequestRunner {
 
             @Override
             public void onError(Throwable t) {
-                result.completeExceptionally(Errors.fromThrowable(t));
+                done.accept(null, t);
             }
 
             @Override
             public void onCompleted() {
-                result.complete(response);
+                done.accept(response, null);
             }
         });
-        return result;
     }
 
     /** One request and its attempts. */
@@ -133,28 +146,15 @@ final class RequestRunner {
             }
             attempts++;
             boolean clipped = remainingNanos < attemptTimeoutNanos;
-            ClientCall<Q, R> clientCall = channel.newCall(method, CallOptions.DEFAULT
-                    .withDeadlineAfter(Math.min(remainingNanos, attemptTimeoutNanos), TimeUnit.NANOSECONDS));
-            ClientCalls.asyncUnaryCall(clientCall, request, new StreamObserver<R>() {
-                private R response;
-
-                @Override
-                public void onNext(R value) {
-                    response = value;
+            unary(channel, method, request, Math.min(remainingNanos, attemptTimeoutNanos), (response, failure) -> {
+                if (failure != null) {
+                    failed(target, failure, clipped);
+                    return;
                 }
-
-                @Override
-                public void onError(Throwable t) {
-                    failed(target, t, clipped);
+                if (confirmsLeader) {
+                    router.succeeded(target);
                 }
-
-                @Override
-                public void onCompleted() {
-                    if (confirmsLeader) {
-                        router.succeeded(target);
-                    }
-                    result.complete(response);
-                }
+                result.complete(response);
             });
         }
 
