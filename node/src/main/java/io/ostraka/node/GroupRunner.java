@@ -350,6 +350,11 @@ final class GroupRunner {
         storage.writeStaged();
     }
 
+    /** Whether a persist waits for {@link #writeStaged()}. */
+    boolean hasStaged() {
+        return staged;
+    }
+
     /** Everything after the Ready is durable; {@code earlySent}: its early messages already left. */
     private void afterPersist(Ready rd, boolean earlySent) {
         if (rd.role() != null) {

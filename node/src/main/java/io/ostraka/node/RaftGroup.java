@@ -29,7 +29,9 @@ public final class RaftGroup {
     /** Replicates a command; completes with its index and result once applied here. */
     public CompletableFuture<Applied> propose(byte[] command) {
         CompletableFuture<Applied> f = new CompletableFuture<>();
-        runner.execute(() -> runner.propose(command, f));
+        if (!refusedAfterClose(f)) {
+            runner.execute(() -> runner.propose(command, f));
+        }
         return f;
     }
 
@@ -39,8 +41,19 @@ public final class RaftGroup {
      */
     public <T> CompletableFuture<T> read(ReadLevel level, long minIndex, Function<StateMachine, T> query) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        runner.execute(() -> runner.read(level, minIndex, query, f));
+        if (!refusedAfterClose(f)) {
+            runner.execute(() -> runner.read(level, minIndex, query, f));
+        }
         return f;
+    }
+
+    /** After {@link RaftNode#close()} the loops run no more tasks: fail at once instead of never. */
+    private boolean refusedAfterClose(CompletableFuture<?> f) {
+        if (node.isClosed()) {
+            f.completeExceptionally(new OstrakaException(ErrorCode.STOPPED, "node " + node.options().nodeId() + " is closed"));
+            return true;
+        }
+        return false;
     }
 
     /** Completes with an applied index at which a read at {@code level} is safe. */

@@ -41,8 +41,11 @@ public final class RaftNode implements AutoCloseable, Inbound {
         this.transport = transport;
         this.clock = clock;
         this.loops = new EventLoop[options.eventLoops()];
+        List<LoopHost> hosts = transport.loopHosts();
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop("ostraka-loop-" + options.nodeId() + "-" + i, clock, options.tick().toNanos());
+            loops[i] = hosts.isEmpty()
+                    ? EventLoop.ownThread("ostraka-loop-" + options.nodeId() + "-" + i, clock, options.tick().toNanos())
+                    : EventLoop.hosted(hosts.get(i % hosts.size()), clock, options.tick().toNanos());
         }
         this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ostraka-timers-" + options.nodeId());
@@ -267,7 +270,11 @@ public final class RaftNode implements AutoCloseable, Inbound {
         return f;
     }
 
-    /** Stops the loops and the transport; pending requests fail with STOPPED. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops the loops and the transport; pending requests fail with STOPPED, later ones at once. */
     @Override
     public void close() {
         if (closed) {

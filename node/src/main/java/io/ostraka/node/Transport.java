@@ -36,6 +36,16 @@ public interface Transport extends AutoCloseable {
     /** Installs the handler for requests other nodes forward here. */
     void setForwardHandler(ForwardHandler handler);
 
+    /**
+     * The threads this transport does its network I/O on, offered to host the node's event
+     * loops (loop {@code i} runs on host {@code i mod size}); empty, the default, when the
+     * transport has none to offer and each loop gets a thread of its own. A hosted loop must
+     * never block waiting for this transport.
+     */
+    default List<LoopHost> loopHosts() {
+        return List.of();
+    }
+
     @Override
     void close();
 
