@@ -1,5 +1,9 @@
 package io.ostraka.server;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ostraka.kv.KvConfig;
 import io.ostraka.kv.KvStateMachine;
 import io.ostraka.log.LogEngine;
@@ -51,6 +55,7 @@ public final class OstrakaServer implements AutoCloseable {
     private FileChannel lockChannel;
     private LogEngine engine;
     private KvStateMachine stateMachine;
+    private EventLoopGroup ioGroup;
     private GrpcTransport transport;
     private RaftNode node;
     private RaftGroup group;
@@ -96,7 +101,13 @@ public final class OstrakaServer implements AutoCloseable {
             return t;
         });
 
+        // One I/O thread for the peer connections, the RESP connections and the Raft loop: a
+        // request, the Raft round trip it causes and its reply wake no thread but the one that
+        // reads the socket (on a small virtual machine each wake-up costs tens of microseconds).
+        ioGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ostraka-io-" + config.nodeId, true),
+                NioIoHandler.newFactory());
         transport = new GrpcTransport(TransportConfig.builder(config.nodeId, CLUSTER_ID)
+                .ioGroup(ioGroup)
                 .listenHost(config.peerListen.host())
                 .port(config.peerListen.port())
                 .forwardDeadline(config.requestTimeout)
@@ -114,7 +125,9 @@ public final class OstrakaServer implements AutoCloseable {
                 .withSnapshots(config.snapshotEntries, config.trailingEntries)
                 .withSnapshotPolicy(config.snapshotBytes, config.snapshotInterval)
                 .withRequestTimeout(config.requestTimeout)
-                .withEventLoops(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+                // One group, so one loop; it runs on the transport's one I/O thread, which reads and
+                // writes every peer connection: a Raft round trip wakes no other thread.
+                .withEventLoops(1);
         node = RaftNode.start(options, transport, Clock.SYSTEM);
         events = new EventStream(EventStream.Options.DEFAULT);
         node.addListener(events);
@@ -134,6 +147,7 @@ public final class OstrakaServer implements AutoCloseable {
                 "grpc", config.advertiseHost + ":" + config.grpcListen.port(),
                 "http", config.advertiseHost + ":" + config.httpListen.port()));
         kv = new RaftKvService(config.nodeId, group, transport, scheduler, Clock.SYSTEM, config.requestTimeout, config.heartbeat, self);
+        kv.learnAddressesEvery(Duration.ofSeconds(1));
         transport.setForwardHandler(kv);
         storage = new NodeStorage(engine, config.memoryStorage ? null : config.dataDir.resolve("kv"));
         metrics.watchGroup(group);
@@ -142,7 +156,7 @@ public final class OstrakaServer implements AutoCloseable {
         front = new MeteredKvService(kv, metrics, Clock.SYSTEM);
 
         resp = new RespServer(front, sessionIds(config.nodeId), RespServerConfig.defaults()
-                .withHost(config.respListen.host()).withPort(config.respListen.port()));
+                .withHost(config.respListen.host()).withPort(config.respListen.port()), ioGroup);
         try {
             resp.start();
         } catch (InterruptedException e) {
@@ -249,6 +263,9 @@ public final class OstrakaServer implements AutoCloseable {
         closeQuietly(events);
         closeQuietly(http);
         closeQuietly(node);
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
         }

@@ -1,5 +1,6 @@
 package io.ostraka.transport;
 
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -30,6 +31,11 @@ import java.util.random.RandomGenerator;
  * @param snapshotFiles          the local snapshot store (read when sending, written when receiving)
  * @param security               credentials hook (plaintext today; mTLS later)
  * @param listener               events for metrics and logs
+ * @param ioThreads              network I/O threads; they also host the node's event loops
+ *                               ({@link GrpcTransport#loopHosts()}), so one per loop is best
+ * @param ioGroup                an event loop group to do the network I/O on instead of
+ *                               {@code ioThreads} threads of the transport's own (null: own); its
+ *                               owner shuts it down, after closing the transport
  */
 public record TransportConfig(
         long nodeId,
@@ -51,7 +57,9 @@ public record TransportConfig(
         LongSupplier nanoClock,
         SnapshotFiles snapshotFiles,
         TransportSecurity security,
-        TransportListener listener) {
+        TransportListener listener,
+        int ioThreads,
+        EventLoopGroup ioGroup) {
 
     public static final int DEFAULT_PORT = 7379;
     /** The version of the peer protocol (proto/peer.proto) this build speaks. */
@@ -61,6 +69,7 @@ public record TransportConfig(
         require(nodeId > 0, "nodeId", nodeId, "must be positive");
         require(clusterId != null && !clusterId.isEmpty(), "clusterId", clusterId, "must not be empty");
         require(port >= 0 && port <= 65535, "port", port, "must be in [0, 65535]");
+        require(ioThreads >= 1 && ioThreads <= 64, "ioThreads", ioThreads, "must be in [1, 64]");
         require(sendQueueMessagesMax > 0, "sendQueueMessagesMax", sendQueueMessagesMax, "must be positive");
         require(sendQueueBytesMax > 0, "sendQueueBytesMax", sendQueueBytesMax, "must be positive");
         require(batchMessagesMax > 0, "batchMessagesMax", batchMessagesMax, "must be positive");
@@ -112,6 +121,8 @@ public record TransportConfig(
         private SnapshotFiles snapshotFiles;
         private TransportSecurity security = TransportSecurity.plaintext();
         private TransportListener listener = TransportListener.NONE;
+        private int ioThreads = 1;
+        private EventLoopGroup ioGroup;
 
         private Builder(long nodeId, String clusterId) {
             this.nodeId = nodeId;
@@ -137,11 +148,13 @@ public record TransportConfig(
         public Builder snapshotFiles(SnapshotFiles v) { snapshotFiles = v; return this; }
         public Builder security(TransportSecurity v) { security = v; return this; }
         public Builder listener(TransportListener v) { listener = v; return this; }
+        public Builder ioThreads(int v) { ioThreads = v; return this; }
+        public Builder ioGroup(EventLoopGroup v) { ioGroup = v; return this; }
 
         public TransportConfig build() {
             return new TransportConfig(nodeId, clusterId, listenHost, port, sendQueueMessagesMax, sendQueueBytesMax,
                     batchMessagesMax, batchBytesMax, frameBytesMax, backoffBase, backoffMax, handshakeTimeout, random, forwardDeadline,
-                    snapshotChunkBytes, snapshotBytesPerSecond, nanoClock, snapshotFiles, security, listener);
+                    snapshotChunkBytes, snapshotBytesPerSecond, nanoClock, snapshotFiles, security, listener, ioThreads, ioGroup);
         }
     }
 }

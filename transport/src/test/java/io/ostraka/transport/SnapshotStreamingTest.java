@@ -12,7 +12,7 @@ import io.ostraka.transport.SnapshotFiles.StoredSnapshot;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.ostraka.transport.proto.PeerGrpc;
 import io.ostraka.transport.proto.SnapshotChunk;

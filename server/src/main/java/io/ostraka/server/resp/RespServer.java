@@ -49,14 +49,27 @@ public final class RespServer implements AutoCloseable {
     private final AtomicLong clientIds = new AtomicLong();
     private final ChannelGroup connections = new DefaultChannelGroup("ostraka-resp-clients",
             GlobalEventExecutor.INSTANCE);
+    private final EventLoopGroup lentGroup;
     private EventLoopGroup group;
     private Channel listener;
     private int boundPort = -1;
 
     public RespServer(KvService service, LongSupplier sessionIds, RespServerConfig config) {
+        this(service, sessionIds, config, null);
+    }
+
+    /**
+     * A server whose connections live on {@code ioGroup}'s threads (null: on
+     * {@link RespServerConfig#eventLoopThreads()} threads of its own). The server shares the
+     * group it is lent with the Raft loop, so a request reaches the loop and its reply reaches
+     * the socket without waking another thread; the lender shuts the group down, after
+     * {@link #close()}.
+     */
+    public RespServer(KvService service, LongSupplier sessionIds, RespServerConfig config, EventLoopGroup ioGroup) {
         this.service = Objects.requireNonNull(service, "service");
         this.sessionIds = Objects.requireNonNull(sessionIds, "sessionIds");
         this.config = Objects.requireNonNull(config, "config");
+        this.lentGroup = ioGroup;
     }
 
     /** Binds the port and starts serving. */
@@ -65,10 +78,11 @@ public final class RespServer implements AutoCloseable {
             throw new IllegalStateException("RESP server already started");
         }
         RespCommands commands = new RespCommands(service, config, connections::size, this::port);
-        group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
+        // Without a lent group, one group accepts and serves; with one, ours only accepts.
+        group = new MultiThreadIoEventLoopGroup(lentGroup == null ? config.eventLoopThreads() : 1,
                 new DefaultThreadFactory("ostraka-resp", true), NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group)
+                .group(group, lentGroup == null ? group : lentGroup)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 512)
                 .option(ChannelOption.SO_REUSEADDR, true)
