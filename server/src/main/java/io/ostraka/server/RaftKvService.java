@@ -210,6 +210,32 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
         return fromLog == null ? null : fromLog.addresses().get(role);
     }
 
+    /**
+     * Asks every member whose client addresses are not known yet for them, now and then every
+     * {@code period}: a node learns them while the members are up, so that `ostraka status` on
+     * it can still name a member that has gone down since (asking lazily, on the first status
+     * call, was too late for that).
+     */
+    public void learnAddressesEvery(Duration period) {
+        scheduler.scheduleWithFixedDelay(() -> {
+            io.ostraka.raft.Status s = group.status();
+            if (s == null) {
+                return;
+            }
+            java.util.Set<Long> ids = new java.util.TreeSet<>(s.conf().voters());
+            ids.addAll(s.conf().learners());
+            for (long id : ids) {
+                if (id != nodeId && !described.containsKey(id)) {
+                    try {
+                        address(id, "grpc");
+                    } catch (RuntimeException ignored) {
+                        // asked again next period
+                    }
+                }
+            }
+        }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     // ---------------------------------------------------------------- info
 
     @Override
