@@ -81,25 +81,18 @@ final class ClusterTable {
                 // not reachable: that member keeps an unknown address
             }
         });
+        Map<Long, CompletableFuture<ClusterStatus>> asked = new LinkedHashMap<>();
+        addresses.forEach((id, address) -> asked.put(id, client.async().statusOf(address)));
         Map<Long, ClusterStatus> answers = new LinkedHashMap<>();
         Map<Long, String> errors = new LinkedHashMap<>();
-        ask(client, addresses, answers, errors);
-        // A member whose address the first node had not learned (it asks lazily, and the member
-        // may be down now) may be known to another member that answered: ask it there.
-        Map<Long, String> learned = new LinkedHashMap<>();
-        for (ClusterStatus.Member m : view.members()) {
-            if (!addresses.containsKey(m.id())) {
-                for (ClusterStatus answer : answers.values()) {
-                    String address = answer.member(m.id()).map(ClusterStatus.Member::clientAddress).orElse("");
-                    if (!address.isEmpty()) {
-                        learned.put(m.id(), address);
-                        break;
-                    }
-                }
+        asked.forEach((id, future) -> {
+            try {
+                answers.put(id, future.join());
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                errors.put(id, cause instanceof OstrakaClientException oce ? describe(oce) : cause.toString());
             }
-        }
-        addresses.putAll(learned);
-        ask(client, learned, answers, errors);
+        });
         ClusterStatus leader = leaderAnswer(answers);
         List<Row> rows = new ArrayList<>();
         for (ClusterStatus.Member m : view.members()) {
@@ -118,21 +111,6 @@ final class ClusterTable {
         }
         long known = best.leaderId();
         return new ClusterTable(rows, known, addresses.getOrDefault(known, ""), best.term());
-    }
-
-    /** Asks every member of {@code addresses} in parallel; its status into answers, or why not into errors. */
-    private static void ask(OstrakaClient client, Map<Long, String> addresses, Map<Long, ClusterStatus> answers,
-                            Map<Long, String> errors) {
-        Map<Long, CompletableFuture<ClusterStatus>> asked = new LinkedHashMap<>();
-        addresses.forEach((id, address) -> asked.put(id, client.async().statusOf(address)));
-        asked.forEach((id, future) -> {
-            try {
-                answers.put(id, future.join());
-            } catch (CompletionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                errors.put(id, cause instanceof OstrakaClientException oce ? describe(oce) : cause.toString());
-            }
-        });
     }
 
     private static String describe(OstrakaClientException e) {

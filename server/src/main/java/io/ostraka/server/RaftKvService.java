@@ -12,10 +12,13 @@ import io.ostraka.node.OstrakaException;
 import io.ostraka.node.RaftGroup;
 import io.ostraka.node.ReadLevel;
 import io.ostraka.node.Transport;
+import io.ostraka.raft.Status;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -195,19 +198,25 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
         if (known != null) {
             return known.addresses().get(role);
         }
-        if (describing.add(id)) {
-            transport.forward(id, new byte[] {FORWARD_DESCRIBE}).whenComplete((bytes, error) -> {
-                describing.remove(id);
-                if (error == null) {
-                    MemberInfo info = MemberInfo.decodeAll(bytes).get(id);
-                    if (info != null) {
-                        described.put(id, info);
-                    }
-                }
-            });
-        }
+        describe(id);
         MemberInfo fromLog = group.member(id);
         return fromLog == null ? null : fromLog.addresses().get(role);
+    }
+
+    /** Asks node {@code id} for its addresses over the peer transport, unless known or already being asked. */
+    private void describe(long id) {
+        if (described.containsKey(id) || !describing.add(id)) {
+            return;
+        }
+        transport.forward(id, new byte[] {FORWARD_DESCRIBE}).whenComplete((bytes, error) -> {
+            describing.remove(id);
+            if (error == null) {
+                MemberInfo info = MemberInfo.decodeAll(bytes).get(id);
+                if (info != null) {
+                    described.put(id, info);
+                }
+            }
+        });
     }
 
     /**
@@ -218,21 +227,14 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
      */
     public void learnAddressesEvery(Duration period) {
         scheduler.scheduleWithFixedDelay(() -> {
-            io.ostraka.raft.Status s = group.status();
+            Status s = group.status();
             if (s == null) {
                 return;
             }
-            java.util.Set<Long> ids = new java.util.TreeSet<>(s.conf().voters());
+            Set<Long> ids = new TreeSet<>(s.conf().voters());
             ids.addAll(s.conf().learners());
-            for (long id : ids) {
-                if (id != nodeId && !described.containsKey(id)) {
-                    try {
-                        address(id, "grpc");
-                    } catch (RuntimeException ignored) {
-                        // asked again next period
-                    }
-                }
-            }
+            ids.remove(nodeId);
+            ids.forEach(this::describe);
         }, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
