@@ -288,6 +288,7 @@ final class GroupRunner {
 
     private void drive() {
         while (failure == null && !persisting && core.hasReady()) {
+            publishIfLeadershipMoved();
             Ready rd = core.ready();
             learnMembersFrom(rd.entries());
             // A hard state whose term and vote are unchanged (mustSync false) only moves the commit
@@ -765,6 +766,20 @@ final class GroupRunner {
 
     private void publish() {
         published = core.status();
+    }
+
+    /**
+     * Publishes a new role, term or leader before any message that follows from it is sent. A
+     * peer can act on that message (a new leader's append tells the old leader who leads, and a
+     * caller waiting on the old leader's status returns) while this loop is still between sending
+     * and the publish at the end of its iteration; anyone who then looks at this node must
+     * already see it as leader.
+     */
+    private void publishIfLeadershipMoved() {
+        Status s = published;
+        if (s == null || s.role() != core.role() || s.term() != core.term() || s.leader() != core.leader()) {
+            publish();
+        }
     }
 
     Status status() {
