@@ -2,7 +2,7 @@ package io.ostraka.cli;
 
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.ostraka.api.ClientApi;
 import io.ostraka.api.kv.v1.AdminGrpc;
 import io.ostraka.api.kv.v1.ErrorInfo;

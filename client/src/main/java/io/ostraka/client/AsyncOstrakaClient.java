@@ -27,9 +27,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The client with futures: every method returns at once; the future completes with the result
- * or exceptionally with an {@link OstrakaClientException}. Futures complete on the client's own
- * threads: chain with the {@code *Async} variants (and your executor) before doing anything slow.
- * Get one from {@link OstrakaClient#async()}.
+ * or exceptionally with an {@link OstrakaClientException}. Futures complete on the gRPC I/O
+ * thread that read the answer (no hop through another thread: the next request of a closed-loop
+ * caller is written from there too). Chain with the {@code *Async} variants and your executor
+ * before doing anything slow or blocking, a blocking {@link OstrakaClient} call included (one made
+ * on that thread throws IllegalStateException). Get one from {@link OstrakaClient#async()}.
  */
 public final class AsyncOstrakaClient {
     private final ClientCore core;

@@ -15,9 +15,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * What every view of one client shares: the routing and channels, the retry runner, the write
- * session, the highest log index seen, and the client's threads (a small named pool that runs
- * gRPC callbacks and backoff timers; futures complete on it, so callers must not block in
- * non-async continuations).
+ * session, the highest log index seen, and the client's timer threads (a small named pool for
+ * retry backoffs). Futures complete on the gRPC I/O thread that read the response, so callers
+ * must not block in non-async continuations; the blocking client refuses to be called there.
  */
 final class ClientCore implements AutoCloseable {
     private static final AtomicInteger CLIENTS = new AtomicInteger();
@@ -40,7 +40,7 @@ final class ClientCore implements AutoCloseable {
             return thread;
         });
         executor.setRemoveOnCancelPolicy(true);
-        this.router = new Router(endpoints, executor);
+        this.router = new Router(endpoints);
         this.runner = new RequestRunner(router, executor, random, attemptTimeout, backoffInitial, backoffMax);
         this.session = new WriteSession(random);
         this.defaultConsistency = defaultConsistency;

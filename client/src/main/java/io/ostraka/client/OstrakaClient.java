@@ -36,8 +36,11 @@ import java.util.random.RandomGenerator;
  *       highest log index this client has seen, so STALE reads never go backwards.
  * </ul>
  * Thread-safe. Blocking methods throw {@link OstrakaClientException}; {@link #async()} gives the
- * same calls with futures. {@link #withRequestTimeout} gives a view with another deadline over
- * the same connections and session.
+ * same calls with futures, which complete on the gRPC I/O thread that read the answer: do not
+ * block in their non-async continuations (a blocking call there throws IllegalStateException),
+ * and pass an executor to {@code thenApplyAsync} and the like for slow work.
+ * {@link #withRequestTimeout} gives a view with another deadline over the same connections and
+ * session.
  */
 public final class OstrakaClient implements AutoCloseable {
     private final ClientCore core;
@@ -190,6 +193,11 @@ public final class OstrakaClient implements AutoCloseable {
     }
 
     private static <T> T await(CompletableFuture<T> future) {
+        if (RequestRunner.inCallback()) {
+            future.cancel(false);
+            throw new IllegalStateException("a blocking OstrakaClient call inside a callback of a client future would "
+                    + "block the I/O thread that has to read its answer; use async() there");
+        }
         try {
             return future.get();
         } catch (ExecutionException e) {
@@ -223,7 +231,7 @@ public final class OstrakaClient implements AutoCloseable {
         private Duration backoffMax = Duration.ofMillis(250);
         private RandomGenerator random;
         private Consistency defaultConsistency = Consistency.LINEARIZABLE;
-        private int threads = 2;
+        private int threads = 1;
 
         private Builder() {}
 
@@ -282,7 +290,7 @@ public final class OstrakaClient implements AutoCloseable {
             return this;
         }
 
-        /** Threads running callbacks and timers (default 2). */
+        /** Threads running retry timers (default 1); callbacks run on gRPC's I/O threads. */
         public Builder threads(int count) {
             if (count < 1) {
                 throw new IllegalArgumentException("threads " + count + " < 1");

@@ -79,7 +79,21 @@ final class RequestRunner {
         return result;
     }
 
-    /** One unary call with a deadline; {@code done} gets its response or its failure. */
+    /** Whether this thread is running a client callback (see {@link #inCallback()}). */
+    private static final ThreadLocal<Boolean> IN_CALLBACK = ThreadLocal.withInitial(() -> false);
+
+    /**
+     * Whether the current thread is completing a client future: a gRPC I/O thread, which must
+     * not block — the response a blocking call waits for may have to be read by this very thread.
+     */
+    static boolean inCallback() {
+        return IN_CALLBACK.get();
+    }
+
+    /**
+     * One unary call with a deadline; {@code done} gets its response or its failure, on the I/O
+     * thread that read it (the channels have a direct executor) with {@link #inCallback()} set.
+     */
     private static <Q, R> void unary(ManagedChannel channel, MethodDescriptor<Q, R> method, Q request, long timeoutNanos,
                                      BiConsumer<R, Throwable> done) {
         ClientCall<Q, R> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
@@ -93,12 +107,24 @@ final class RequestRunner {
 
             @Override
             public void onError(Throwable t) {
-                done.accept(null, t);
+                finish(null, t);
             }
 
             @Override
             public void onCompleted() {
-                done.accept(response, null);
+                finish(response, null);
+            }
+
+            private void finish(R value, Throwable failure) {
+                boolean outer = !IN_CALLBACK.get();
+                IN_CALLBACK.set(true);
+                try {
+                    done.accept(value, failure);
+                } finally {
+                    if (outer) {
+                        IN_CALLBACK.set(false);
+                    }
+                }
             }
         });
     }

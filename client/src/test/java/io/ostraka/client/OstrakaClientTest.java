@@ -253,4 +253,27 @@ class OstrakaClientTest {
         assertThatThrownBy(() -> OstrakaClient.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)))
                 .hasMessageContaining("max backoff");
     }
+
+    @Test
+    void aBlockingCallInsideAFutureCallbackIsRefusedAndAsyncChainsWork() throws Exception {
+        // Callbacks run on the gRPC I/O thread; blocking there would wait for an answer only that
+        // thread can read, so the blocking client refuses at once instead of hanging.
+        CompletableFuture<Throwable> refused = client.async().put(utf8("a"), utf8("1")).handle((written, failure) -> {
+            try {
+                client.get("a");
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        assertThat(refused.get(20, java.util.concurrent.TimeUnit.SECONDS))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("use async()");
+        // Chaining the next request from the callback thread is the intended style.
+        CompletableFuture<String> chained = client.async().put(utf8("b"), utf8("2"))
+                .thenCompose(written -> client.async().get(utf8("b")))
+                .thenApply(kv -> new String(kv.orElseThrow().value(), java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(chained.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("2");
+        // Outside a callback, blocking calls work as before.
+        assertThat(client.get("a")).isPresent();
+    }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** Proves the routing rules: follow hints and successes, walk the endpoints when no leader is known. */
 class RouterTest {
-    private final Router router = new Router(List.of("a:1", "b:1", "c:1"), Runnable::run);
+    private final Router router = new Router(List.of("a:1", "b:1", "c:1"));
 
     @Test
     void startsAtTheFirstEndpointAndWalksPastFailures() {
@@ -38,6 +38,6 @@ class RouterTest {
         router.close();
         assertThatThrownBy(() -> router.channel("a:1")).isInstanceOfSatisfying(OstrakaClientException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.STOPPED));
-        assertThatThrownBy(() -> new Router(List.of(), Runnable::run)).hasMessageContaining("no endpoints");
+        assertThatThrownBy(() -> new Router(List.of())).hasMessageContaining("no endpoints");
     }
 }

@@ -101,7 +101,7 @@ public final class OstrakaServer implements AutoCloseable {
             return t;
         });
 
-        // One I/O thread for the peer connections, the RESP connections and the Raft loop: a
+        // One I/O thread for the peer, RESP and client gRPC connections and the Raft loop: a
         // request, the Raft round trip it causes and its reply wake no thread but the one that
         // reads the socket (on a small virtual machine each wake-up costs tens of microseconds).
         ioGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ostraka-io-" + config.nodeId, true),
@@ -164,7 +164,7 @@ public final class OstrakaServer implements AutoCloseable {
             throw new IOException("interrupted while binding the RESP port", e);
         }
         grpc = GrpcServer.start(front, GrpcServer.Options.DEFAULT.withHost(config.grpcListen.host())
-                .withPort(config.grpcListen.port()).withLeaderClientAddress(id -> kv.address(id, "grpc")),
+                .withPort(config.grpcListen.port()).withLeaderClientAddress(id -> kv.address(id, "grpc")), ioGroup,
                 new io.ostraka.server.grpc.AdminGrpcService(group, config.nodeId, (id, role) -> kv.address(id, role)));
         if (config.join != null) {
             joiner = new Joiner(config.join, config.nodeId, self.peerAddress(), self.addresses().get("grpc"), group,

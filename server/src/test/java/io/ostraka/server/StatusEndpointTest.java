@@ -6,7 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyChannelBuilder;
 import io.ostraka.api.kv.v1.KvGrpc;
 import io.ostraka.api.kv.v1.Member;
 import io.ostraka.api.kv.v1.StatusRequest;

@@ -2,7 +2,11 @@ package io.ostraka.server.grpc;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.ostraka.api.ClientApi;
 import io.ostraka.server.KvService;
 import java.io.IOException;
@@ -20,9 +24,16 @@ import java.util.function.LongFunction;
 /**
  * The client gRPC endpoint of one server: binds {@link Options#host()}:{@link Options#port()}
  * (default 5379; 0 = an ephemeral port, see {@link #port()}), serves {@link KvGrpcService} (and
- * any further services given, such as Admin), runs call handlers on a small named executor, and
- * on {@link #close()} stops accepting calls, lets running ones finish within the grace period,
- * then cancels the rest.
+ * any further services given, such as Admin), and on {@link #close()} stops accepting calls, lets
+ * running ones finish within the grace period, then cancels the rest.
+ *
+ * <p>Where calls run: by default on gRPC's own Netty threads, with handlers on a small named
+ * executor. Given an I/O group ({@link #start(KvService, Options, EventLoopGroup,
+ * BindableService...)}), connections live on that group's threads and handlers run right there
+ * (a direct executor): {@code ostraka server} lends the single thread that also runs the peer
+ * connections and the Raft loop, so a call, the Raft round trip it causes and its response
+ * wake no other thread. Handlers never block (the KvService is asynchronous); they only check
+ * and map messages.
  *
  * <pre>{@code
  * try (GrpcServer server = GrpcServer.start(kvService, GrpcServer.Options.DEFAULT.withPort(0))) {
@@ -34,7 +45,8 @@ public final class GrpcServer implements AutoCloseable {
     private static final AtomicInteger SERVERS = new AtomicInteger();
 
     private final Server server;
-    private final ExecutorService executor;
+    private final ExecutorService executor; // null when handlers run on a lent I/O group
+    private final EventLoopGroup acceptor; // null unless an I/O group was lent
     private final Duration shutdownGrace;
 
     /**
@@ -92,9 +104,10 @@ public final class GrpcServer implements AutoCloseable {
         }
     }
 
-    private GrpcServer(Server server, ExecutorService executor, Duration shutdownGrace) {
+    private GrpcServer(Server server, ExecutorService executor, EventLoopGroup acceptor, Duration shutdownGrace) {
         this.server = server;
         this.executor = executor;
+        this.acceptor = acceptor;
         this.shutdownGrace = shutdownGrace;
     }
 
@@ -105,23 +118,51 @@ public final class GrpcServer implements AutoCloseable {
      */
     public static GrpcServer start(KvService service, Options options, BindableService... extraServices)
             throws IOException {
-        ExecutorService executor = newExecutor(options.executorThreads());
+        return start(service, options, null, extraServices);
+    }
+
+    /**
+     * Binds and starts serving {@code service} plus {@code extraServices}, with every connection
+     * on {@code ioGroup} (an NIO group, which this server does not shut down) and every handler
+     * run on the connection's thread; null: gRPC's own threads and a handler executor of
+     * {@link Options#executorThreads()}. A small group of this server's own only accepts.
+     *
+     * @throws IOException if the address cannot be bound (the message names it)
+     */
+    public static GrpcServer start(KvService service, Options options, EventLoopGroup ioGroup,
+                                   BindableService... extraServices) throws IOException {
+        int serverNumber = SERVERS.incrementAndGet();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(options.host(), options.port()))
-                .executor(executor)
                 .maxInboundMessageSize(options.inboundMessageBytesMax())
                 .addService(new KvGrpcService(service, options.limits(), options.leaderClientAddress()));
         for (BindableService extra : extraServices) {
             builder.addService(extra);
         }
+        ExecutorService executor = null;
+        EventLoopGroup acceptor = null;
+        if (ioGroup == null) {
+            executor = newExecutor(serverNumber, options.executorThreads());
+            builder.executor(executor);
+        } else {
+            acceptor = new MultiThreadIoEventLoopGroup(1, daemonThreads("ostraka-grpc-" + serverNumber + "-accept"),
+                    NioIoHandler.newFactory());
+            builder.bossEventLoopGroup(acceptor).workerEventLoopGroup(ioGroup)
+                    .channelType(NioServerSocketChannel.class).directExecutor();
+        }
         Server server = builder.build();
         try {
             server.start();
         } catch (IOException e) {
-            executor.shutdownNow();
+            if (executor != null) {
+                executor.shutdownNow();
+            }
+            if (acceptor != null) {
+                acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            }
             throw new IOException("cannot bind the client gRPC port " + options.host() + ":" + options.port()
                     + ": " + e.getMessage(), e);
         }
-        return new GrpcServer(server, executor, options.shutdownGrace());
+        return new GrpcServer(server, executor, acceptor, options.shutdownGrace());
     }
 
     public static GrpcServer start(KvService service) throws IOException {
@@ -150,18 +191,26 @@ public final class GrpcServer implements AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
-            executor.shutdown();
+            if (executor != null) {
+                executor.shutdown();
+            }
+            if (acceptor != null) {
+                acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            }
         }
     }
 
-    private static ExecutorService newExecutor(int threads) {
-        int serverNumber = SERVERS.incrementAndGet();
+    private static ExecutorService newExecutor(int serverNumber, int threads) {
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                daemonThreads("ostraka-grpc-" + serverNumber));
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger threadNumber = new AtomicInteger();
-        ThreadFactory factory = runnable -> {
-            Thread thread = new Thread(runnable, "ostraka-grpc-" + serverNumber + "-" + threadNumber.incrementAndGet());
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
     }
 }
