@@ -97,6 +97,8 @@ final class GroupRunner {
     private final TreeMap<Long, ConfState> appliedConfs = new TreeMap<>();
     /** Addresses of every member ever named in a configuration change. */
     private final TreeMap<Long, MemberInfo> members = new TreeMap<>();
+    /** A copy of {@link #members} for other threads, replaced whenever it changes (rarely). */
+    private volatile Map<Long, MemberInfo> memberView = Map.of();
 
     // Published for other threads (status, isLeader, leader) at the end of each iteration.
     private volatile Status published;
@@ -112,6 +114,7 @@ final class GroupRunner {
         this.tickNanos = node.options().tick().toNanos();
         this.timeoutNanos = node.options().requestTimeout().toNanos();
         members.putAll(knownMembers);
+        memberView = Map.copyOf(members);
         LogView view = storage.view();
         SnapshotMetadata snapshot = view.snapshot();
         if (snapshot.index() > stateMachine.appliedIndex()) {
@@ -699,16 +702,24 @@ final class GroupRunner {
     }
 
     private void learnMembers(Map<Long, MemberInfo> learned) {
+        boolean changed = false;
         for (MemberInfo m : learned.values()) {
             MemberInfo previous = members.put(m.id(), m);
-            if (!m.equals(previous) && core != null) {
-                node.learnMember(m);
+            if (!m.equals(previous)) {
+                changed = true;
+                if (core != null) {
+                    node.learnMember(m);
+                }
             }
+        }
+        if (changed) {
+            memberView = Map.copyOf(members);
         }
     }
 
+    /** Any thread: a member's addresses as last learned, or null. */
     MemberInfo member(long id) {
-        return members.get(id);
+        return memberView.get(id);
     }
 
     SortedMap<Long, MemberInfo> members() {
