@@ -94,6 +94,11 @@ final class Router {
         for (ManagedChannel channel : toClose) {
             channel.shutdown();
         }
+        if (RequestRunner.inCallback()) {
+            // Closed from a callback, on a gRPC I/O thread: waiting here would hold up the very
+            // thread the channels need to wind down on. They finish on their own.
+            return;
+        }
         for (ManagedChannel channel : toClose) {
             try {
                 if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
