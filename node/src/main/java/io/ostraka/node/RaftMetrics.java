@@ -8,7 +8,8 @@ import io.ostraka.raft.SnapshotMetadata;
  * Durations come from the node's injected {@link Clock}, never from the core.
  *
  * <p>Called on the event loop that owns the group, so implementations must be fast and must not
- * block or throw. Set one with {@link RaftNode#setMetrics} before opening groups.
+ * block. One that throws loses that measurement (the node logs it) and nothing else. Set one with
+ * {@link RaftNode#setMetrics} before opening groups.
  */
 public interface RaftMetrics {
     /** Measures nothing. */

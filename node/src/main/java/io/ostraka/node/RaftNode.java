@@ -130,7 +130,60 @@ public final class RaftNode implements AutoCloseable, Inbound {
 
     /** Where the groups report latencies; set it before opening groups to see everything. */
     public void setMetrics(RaftMetrics metrics) {
-        this.metrics = java.util.Objects.requireNonNull(metrics, "metrics");
+        java.util.Objects.requireNonNull(metrics, "metrics");
+        this.metrics = metrics == RaftMetrics.NONE ? metrics : new GuardedMetrics(metrics);
+    }
+
+    /**
+     * Calls a {@link RaftMetrics} on the loop, where an exception would otherwise stop the group
+     * it reports on: a broken metrics system must cost measurements, never availability. The
+     * first failure is logged with its stack, later ones are counted in the log line only.
+     */
+    private static final class GuardedMetrics implements RaftMetrics {
+        private final RaftMetrics delegate;
+        private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+
+        GuardedMetrics(RaftMetrics delegate) {
+            this.delegate = delegate;
+        }
+
+        private void guard(Runnable call) {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                long n = failures.incrementAndGet();
+                if (n == 1) {
+                    log.error("metrics {} failed; the measurement is dropped", delegate, e);
+                } else if (Long.bitCount(n) == 1) {
+                    log.error("metrics {} failed {} times; last: {}", delegate, n, e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void committed(long groupId, long nanos) {
+            guard(() -> delegate.committed(groupId, nanos));
+        }
+
+        @Override
+        public void applied(long groupId, int entries, long nanos) {
+            guard(() -> delegate.applied(groupId, entries, nanos));
+        }
+
+        @Override
+        public void readServed(long groupId, ReadLevel level, long nanos) {
+            guard(() -> delegate.readServed(groupId, level, nanos));
+        }
+
+        @Override
+        public void snapshotTaken(long groupId, io.ostraka.raft.SnapshotMetadata snapshot, long nanos) {
+            guard(() -> delegate.snapshotTaken(groupId, snapshot, nanos));
+        }
+
+        @Override
+        public void snapshotInstalled(long groupId, io.ostraka.raft.SnapshotMetadata snapshot) {
+            guard(() -> delegate.snapshotInstalled(groupId, snapshot));
+        }
     }
 
     RaftMetrics metrics() {

@@ -120,4 +120,36 @@ class RaftMetricsTest {
             assertThat(List.copyOf(onLearner.installed).get(0).index()).isGreaterThan(2);
         }
     }
+
+    @Test
+    void aMetricsSystemThatThrowsCostsMeasurementsNotTheGroup() throws Exception {
+        RaftMetrics broken = new RaftMetrics() {
+            @Override
+            public void committed(long groupId, long nanos) {
+                throw new IllegalStateException("metrics backend is down");
+            }
+
+            @Override
+            public void applied(long groupId, int entries, long nanos) {
+                throw new IllegalStateException("metrics backend is down");
+            }
+
+            @Override
+            public void readServed(long groupId, ReadLevel level, long nanos) {
+                throw new IllegalStateException("metrics backend is down");
+            }
+        };
+        try (NodeCluster c = new NodeCluster(dir, false, 3, o -> o.withTiming(Duration.ofMillis(10), 50, 1))) {
+            long leader = c.awaitLeader();
+            for (RaftNode n : c.nodes.values()) {
+                n.setMetrics(broken);
+            }
+            for (int i = 0; i < 5; i++) {
+                get(c.group(leader).propose(CounterMachine.add(1)));
+            }
+            get(c.group(leader).readBarrier(ReadLevel.LINEARIZABLE));
+            assertThat(CounterMachine.result(get(c.group(leader).propose(CounterMachine.add(1))))).isEqualTo(6);
+            NodeCluster.await(() -> c.machines.values().stream().allMatch(m -> m.value() == 6), "every replica to apply");
+        }
+    }
 }
