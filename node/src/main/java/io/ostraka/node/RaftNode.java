@@ -5,6 +5,7 @@ import io.ostraka.raft.RaftConfig;
 import io.ostraka.raft.RaftCore;
 import io.ostraka.raft.RaftEvent;
 import io.ostraka.raft.LogStore;
+import io.ostraka.raft.SnapshotMetadata;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,7 +143,7 @@ public final class RaftNode implements AutoCloseable, Inbound {
      */
     private static final class GuardedMetrics implements RaftMetrics {
         private final RaftMetrics delegate;
-        private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong failures = new AtomicLong();
 
         GuardedMetrics(RaftMetrics delegate) {
             this.delegate = delegate;
@@ -176,12 +178,12 @@ public final class RaftNode implements AutoCloseable, Inbound {
         }
 
         @Override
-        public void snapshotTaken(long groupId, io.ostraka.raft.SnapshotMetadata snapshot, long nanos) {
+        public void snapshotTaken(long groupId, SnapshotMetadata snapshot, long nanos) {
             guard(() -> delegate.snapshotTaken(groupId, snapshot, nanos));
         }
 
         @Override
-        public void snapshotInstalled(long groupId, io.ostraka.raft.SnapshotMetadata snapshot) {
+        public void snapshotInstalled(long groupId, SnapshotMetadata snapshot) {
             guard(() -> delegate.snapshotInstalled(groupId, snapshot));
         }
     }
