@@ -3,21 +3,24 @@ package io.ostraka.server.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ostraka.api.ClientApi;
 import io.ostraka.api.kv.v1.KvGrpc;
 import io.ostraka.api.kv.v1.PutRequest;
 import io.ostraka.api.kv.v1.StatusRequest;
 import io.ostraka.kv.KvCommand;
+import io.ostraka.kv.KvOp;
+import io.ostraka.kv.ReadConsistency;
 import io.ostraka.server.KvService;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -74,13 +77,13 @@ class GrpcServerTest {
             }
 
             @Override
-            public CompletableFuture<Result> read(io.ostraka.kv.KvOp op, io.ostraka.kv.ReadConsistency consistency, long minIndex) {
+            public CompletableFuture<Result> read(KvOp op, ReadConsistency consistency, long minIndex) {
                 handlerThreads.add(Thread.currentThread().getName());
                 return local.read(op, consistency, minIndex);
             }
 
             @Override
-            public java.util.Map<String, String> info() {
+            public Map<String, String> info() {
                 return local.info();
             }
         };
