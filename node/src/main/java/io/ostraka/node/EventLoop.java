@@ -61,6 +61,23 @@ abstract class EventLoop implements Executor {
     /** Stops running iterations; waits (a bounded time) for the one in progress. */
     abstract void shutdown();
 
+    /**
+     * Whether a message sent during an iteration reaches its socket only after the iteration's
+     * host task ends (a hosted loop: the transport's writes are host tasks queued behind it), so
+     * that work done after the send delays the message.
+     */
+    boolean sendsAfterIteration() {
+        return false;
+    }
+
+    /**
+     * Runs {@code task} on the loop after the socket writes of every message sent so far: on a
+     * hosted loop, through the host's queue, behind those writes; otherwise like {@link #execute}.
+     */
+    void executeAfterSends(Runnable task) {
+        execute(task);
+    }
+
     /** Adds a group; must be called on the loop (via {@link #execute}). */
     void attach(GroupRunner group) {
         groups.add(group);
@@ -213,6 +230,22 @@ abstract class EventLoop implements Executor {
         @Override
         void start() {
             host.execute(this::onTimer);
+        }
+
+        @Override
+        boolean sendsAfterIteration() {
+            return true;
+        }
+
+        @Override
+        void executeAfterSends(Runnable task) {
+            // Not straight into the task queue: a drain queued on the host before those writes
+            // would run the task ahead of them.
+            try {
+                host.execute(() -> execute(task));
+            } catch (RejectedExecutionException e) {
+                log.debug("event loop host is shut down; task not run", e);
+            }
         }
 
         @Override

@@ -58,6 +58,8 @@ final class GroupRunner {
     private final long timeoutNanos;
 
     private boolean persisting;
+    /** A Ready's acknowledgements were sent and its apply waits for their socket writes (see afterPersist). */
+    private boolean applying;
     /** A persist may be waiting for {@link #writeStaged()} at the end of the loop iteration. */
     private boolean staged;
     /** Something may have changed since the status was last published. */
@@ -138,14 +140,23 @@ final class GroupRunner {
      * instead of the error being logged and the group carrying on in an unknown state.
      */
     void execute(Runnable work) {
-        loop.execute(() -> {
+        loop.execute(guardedTask(work));
+    }
+
+    /** Like {@link #execute}, after the socket writes of the messages sent so far. */
+    private void executeAfterSends(Runnable work) {
+        loop.executeAfterSends(guardedTask(work));
+    }
+
+    private Runnable guardedTask(Runnable work) {
+        return () -> {
             dirty = true;
             try {
                 work.run();
             } catch (RuntimeException | Error e) {
                 fail(e);
             }
-        });
+        };
     }
 
     // ---------------------------------------------------------------- requests (on the loop)
@@ -290,7 +301,7 @@ final class GroupRunner {
     // ---------------------------------------------------------------- the Ready loop
 
     private void drive() {
-        while (failure == null && !persisting && core.hasReady()) {
+        while (failure == null && !persisting && !applying && core.hasReady()) {
             publishIfLeadershipMoved();
             Ready rd = core.ready();
             learnMembersFrom(rd.entries());
@@ -367,10 +378,40 @@ final class GroupRunner {
         for (RaftEvent event : rd.events()) {
             node.publish(groupId, event); // first: a SnapshotReceived precedes the install it causes
         }
-        sendMessages(earlySent ? rd.lateMessages() : rd.messages());
+        List<Message> messages = earlySent ? rd.lateMessages() : rd.messages();
+        sendMessages(messages);
         if (rd.snapshot() != null) {
             installSnapshot(rd.snapshot());
         }
+        if (!rd.committedEntries().isEmpty() && loop.sendsAfterIteration() && acknowledges(messages)) {
+            // A follower's acknowledgement is what the leader (and its client) waits for; on a
+            // hosted loop it reaches the socket only after this task, so applying the previous
+            // entries first would hold it back by the apply's duration. Apply in a task of its
+            // own, queued behind the socket writes; the Ready stays open until then.
+            applying = true;
+            executeAfterSends(() -> {
+                applying = false;
+                if (failure == null) {
+                    finishReady(rd);
+                    drive();
+                }
+            });
+            return;
+        }
+        finishReady(rd);
+    }
+
+    private static boolean acknowledges(List<Message> messages) {
+        for (Message m : messages) {
+            if (m.type() == MessageType.APPEND_RESPONSE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The rest of a Ready once its messages are out: apply, reads, advance, snapshot policy. */
+    private void finishReady(Ready rd) {
         applyCommitted(rd.committedEntries());
         for (ReadState rs : rd.readStates()) {
             Read<?> read = reads.remove(rs.requestContext());

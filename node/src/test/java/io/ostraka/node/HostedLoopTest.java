@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ostraka.log.LogEngine;
 import io.ostraka.log.LogEngineConfig;
 import io.ostraka.raft.Message;
+import io.ostraka.raft.MessageType;
 import io.ostraka.raft.Ready;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Event loops hosted on a transport's thread ({@link Transport#loopHosts()}), as the gRPC
  * transport offers its Netty I/O thread: everything of a group runs on the host, ticks keep
- * time with no task queued, and an iteration's messages are written before its fsync.
+ * time with no task queued, an iteration's messages are written before its fsync, and a
+ * follower's acknowledgements before it applies.
  */
 class HostedLoopTest {
     @TempDir
@@ -71,6 +73,8 @@ class HostedLoopTest {
         final Host host;
         final AtomicInteger queued = new AtomicInteger();
         final AtomicInteger written = new AtomicInteger();
+        /** Acknowledgements (APPEND_RESPONSE) sent but not yet written. */
+        final AtomicInteger unwrittenAcks = new AtomicInteger();
 
         HostedTransport(LocalTransport network, Host host) {
             this.network = network;
@@ -85,8 +89,11 @@ class HostedLoopTest {
         @Override
         public void send(List<Message> messages) {
             queued.incrementAndGet();
+            int acks = (int) messages.stream().filter(m -> m.type() == MessageType.APPEND_RESPONSE).count();
+            unwrittenAcks.addAndGet(acks);
             host.execute(() -> {
                 written.incrementAndGet();
+                unwrittenAcks.addAndGet(-acks);
                 network.send(messages);
             });
         }
@@ -129,14 +136,26 @@ class HostedLoopTest {
         }
     }
 
-    /** Records the threads it is applied on. */
+    /**
+     * Records the threads it is applied on, and applies that ran while an acknowledgement sent
+     * before them was still waiting for its socket write.
+     */
     static final class ThreadRecordingMachine implements StateMachine {
         final CounterMachine counter = new CounterMachine();
         final Set<String> threads = ConcurrentHashMap.newKeySet();
+        final HostedTransport transport;
+        final AtomicInteger appliesAheadOfAcks = new AtomicInteger();
+
+        ThreadRecordingMachine(HostedTransport transport) {
+            this.transport = transport;
+        }
 
         @Override
         public byte[] apply(long index, byte[] command) {
             threads.add(Thread.currentThread().getName());
+            if (transport.unwrittenAcks.get() > 0) {
+                appliesAheadOfAcks.incrementAndGet();
+            }
             return counter.apply(index, command);
         }
 
@@ -165,7 +184,7 @@ class HostedLoopTest {
                 closeLast.add(engine);
                 HostedTransport transport = new HostedTransport(network.join(id, engine.snapshots()), host);
                 CheckingStorage storage = new CheckingStorage(RaftStorage.durable(engine.group(NodeCluster.GROUP)), transport);
-                ThreadRecordingMachine machine = new ThreadRecordingMachine();
+                ThreadRecordingMachine machine = new ThreadRecordingMachine(transport);
                 RaftNode node = RaftNode.start(NodeCluster.fast(id), transport, Clock.SYSTEM);
                 node.openGroup(new GroupSpec(NodeCluster.GROUP, machine, storage, engine.snapshots(), members, id * 31));
                 nodes.add(node);
@@ -186,6 +205,9 @@ class HostedLoopTest {
                 assertThat(storages.get(i).writes.get()).isPositive();
                 assertThat(storages.get(i).writesWithUnsentMessages.get())
                         .as("fsyncs of node %d that started before the messages of their iteration were written", i + 1)
+                        .isZero();
+                assertThat(machines.get(i).appliesAheadOfAcks.get())
+                        .as("applies on node %d that ran before an acknowledgement sent ahead of them was written", i + 1)
                         .isZero();
             }
         } finally {
