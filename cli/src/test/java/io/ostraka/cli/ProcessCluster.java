@@ -6,6 +6,7 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.ostraka.api.kv.v1.KvGrpc;
 import io.ostraka.api.kv.v1.StatusRequest;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -34,6 +36,10 @@ import java.util.function.BooleanSupplier;
  */
 final class ProcessCluster implements AutoCloseable {
     record Ports(int resp, int peer, int grpc, int http) {}
+
+    /** Ports are picked from [20000, 32000): below the ephemeral range, above common services. */
+    private static final int FIRST_PICKED_PORT = 20_000;
+    private static final int PICKED_PORTS = 12_000;
 
     final Path root;
     final TreeMap<Long, Ports> ports = new TreeMap<>();
@@ -99,14 +105,26 @@ final class ProcessCluster implements AutoCloseable {
         return s.toString();
     }
 
+    /**
+     * A port free now, for a process that binds it a few seconds later. Taken below Linux's
+     * ephemeral range (32768 and up), where the local end of an outgoing connection — this
+     * build's or a parallel one's — cannot land on it in between, as a port from bind(0) can.
+     */
     private static int freePort(Set<Integer> used) throws IOException {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                if (used.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = FIRST_PICKED_PORT + random.nextInt(PICKED_PORTS);
+            if (used.contains(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                used.add(port);
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
             }
         }
+        throw new IOException("no free port in [" + FIRST_PICKED_PORT + ", " + (FIRST_PICKED_PORT + PICKED_PORTS) + ")");
     }
 
     void start(long id) throws IOException {
