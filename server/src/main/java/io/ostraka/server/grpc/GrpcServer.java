@@ -4,8 +4,6 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.ostraka.api.ClientApi;
 import io.ostraka.server.KvService;
@@ -46,7 +44,6 @@ public final class GrpcServer implements AutoCloseable {
 
     private final Server server;
     private final ExecutorService executor; // null when handlers run on a lent I/O group
-    private final EventLoopGroup acceptor; // null unless an I/O group was lent
     private final Duration shutdownGrace;
 
     /**
@@ -104,10 +101,9 @@ public final class GrpcServer implements AutoCloseable {
         }
     }
 
-    private GrpcServer(Server server, ExecutorService executor, EventLoopGroup acceptor, Duration shutdownGrace) {
+    private GrpcServer(Server server, ExecutorService executor, Duration shutdownGrace) {
         this.server = server;
         this.executor = executor;
-        this.acceptor = acceptor;
         this.shutdownGrace = shutdownGrace;
     }
 
@@ -125,7 +121,7 @@ public final class GrpcServer implements AutoCloseable {
      * Binds and starts serving {@code service} plus {@code extraServices}, with every connection
      * on {@code ioGroup} (an NIO group, which this server does not shut down) and every handler
      * run on the connection's thread; null: gRPC's own threads and a handler executor of
-     * {@link Options#executorThreads()}. A small group of this server's own only accepts.
+     * {@link Options#executorThreads()}. The lent group accepts connections too.
      *
      * @throws IOException if the address cannot be bound (the message names it)
      */
@@ -139,14 +135,11 @@ public final class GrpcServer implements AutoCloseable {
             builder.addService(extra);
         }
         ExecutorService executor = null;
-        EventLoopGroup acceptor = null;
         if (ioGroup == null) {
             executor = newExecutor(serverNumber, options.executorThreads());
             builder.executor(executor);
         } else {
-            acceptor = new MultiThreadIoEventLoopGroup(1, daemonThreads("ostraka-grpc-" + serverNumber + "-accept"),
-                    NioIoHandler.newFactory());
-            builder.bossEventLoopGroup(acceptor).workerEventLoopGroup(ioGroup)
+            builder.bossEventLoopGroup(ioGroup).workerEventLoopGroup(ioGroup)
                     .channelType(NioServerSocketChannel.class).directExecutor();
         }
         Server server = builder.build();
@@ -156,13 +149,10 @@ public final class GrpcServer implements AutoCloseable {
             if (executor != null) {
                 executor.shutdownNow();
             }
-            if (acceptor != null) {
-                acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            }
             throw new IOException("cannot bind the client gRPC port " + options.host() + ":" + options.port()
                     + ": " + e.getMessage(), e);
         }
-        return new GrpcServer(server, executor, acceptor, options.shutdownGrace());
+        return new GrpcServer(server, executor, options.shutdownGrace());
     }
 
     public static GrpcServer start(KvService service) throws IOException {
@@ -194,23 +184,16 @@ public final class GrpcServer implements AutoCloseable {
             if (executor != null) {
                 executor.shutdown();
             }
-            if (acceptor != null) {
-                acceptor.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            }
         }
     }
 
     private static ExecutorService newExecutor(int serverNumber, int threads) {
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemonThreads("ostraka-grpc-" + serverNumber));
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
         AtomicInteger threadNumber = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + threadNumber.incrementAndGet());
+        ThreadFactory factory = runnable -> {
+            Thread thread = new Thread(runnable, "ostraka-grpc-" + serverNumber + "-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
     }
 }

@@ -78,11 +78,11 @@ public final class RespServer implements AutoCloseable {
             throw new IllegalStateException("RESP server already started");
         }
         RespCommands commands = new RespCommands(service, config, connections::size, this::port);
-        // Without a lent group, one group accepts and serves; with one, ours only accepts.
-        group = new MultiThreadIoEventLoopGroup(lentGroup == null ? config.eventLoopThreads() : 1,
+        // One group accepts and serves: the lent one, or one of our own.
+        group = lentGroup != null ? lentGroup : new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
                 new DefaultThreadFactory("ostraka-resp", true), NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(group, lentGroup == null ? group : lentGroup)
+                .group(group)
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 512)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -102,7 +102,9 @@ public final class RespServer implements AutoCloseable {
         try {
             listener = bootstrap.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
         } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            if (group != lentGroup) {
+                group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            }
             group = null;
             throw e;
         }
@@ -129,7 +131,9 @@ public final class RespServer implements AutoCloseable {
             listener.close().await();
         }
         connections.close().await();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await();
+        if (group != lentGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await();
+        }
         group = null;
         listener = null;
     }
