@@ -202,6 +202,22 @@ final class Cluster {
         return delivered;
     }
 
+    /**
+     * {@link #stabilize()}, then one tick on every leader and {@link #stabilize()} again: a leader
+     * tells its followers a commit advance with the next message it sends them, at the latest on
+     * its next tick, so a follower's commit and applied state settle only then.
+     */
+    int settle() {
+        int delivered = stabilize();
+        for (long id : nodes.keySet()) {
+            if (core(id).role() == Role.LEADER) {
+                core(id).tick();
+                process(id);
+            }
+        }
+        return delivered + stabilize();
+    }
+
     /** Like {@link #stabilize()}, but messages that match {@code dropped} are lost instead. */
     int stabilizeExcept(Predicate<Message> dropped) {
         int delivered = 0;

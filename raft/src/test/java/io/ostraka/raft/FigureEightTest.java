@@ -84,6 +84,7 @@ class FigureEightTest {
         }
         assertThat(c.core(5).role()).isEqualTo(Role.LEADER);
         assertThat(c.core(5).term()).isEqualTo(5);
+        c.settle();
         assertThat(c.termsOf(2)).containsExactly(1L, 3L, 5L);
         assertThat(c.termsOf(3)).containsExactly(1L, 3L, 5L);
         assertThat(c.core(2).committed()).isEqualTo(3);

@@ -46,7 +46,7 @@ class MembershipTest {
         assertThat(c.core(2).conf().voters()).containsExactly(1L, 2L);
         c.isolate(3);
         c.propose(1, "x");
-        c.stabilize();
+        c.settle();
         assertThat(c.appliedData(2)).containsExactly("x");
         c.tick(3, 100);
         c.stabilize();
@@ -73,7 +73,7 @@ class MembershipTest {
         c.isolate(2);
         c.isolate(3);
         c.propose(1, "new-config");
-        c.stabilize();
+        c.settle();
         assertThat(c.appliedData(5)).containsExactly("new-config");
     }
 
@@ -129,7 +129,7 @@ class MembershipTest {
         c.proposeConf(1, ConfChange.addLearner(4));
         c.stabilize();
         c.propose(1, "a");
-        c.stabilize();
+        c.settle();
         assertThat(c.appliedData(4)).containsExactly("a");
         assertThat(c.core(1).status().peers().get(4L).learner()).isTrue();
         // The learner does not count: with 2 and 3 down nothing commits even though 4 has it.

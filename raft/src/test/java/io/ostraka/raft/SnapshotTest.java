@@ -99,7 +99,7 @@ class SnapshotTest {
         for (int i = 0; i < 5; i++) {
             c.propose(1, "v" + i);
         }
-        c.stabilize();
+        c.settle();
         long committed = c.core(2).committed();
         Message old = Message.builder(MessageType.SNAPSHOT).groupId(1).from(1).to(2).term(c.core(1).term())
                 .snapshot(new SnapshotMetadata(3, 2, c.core(1).conf())).build();
@@ -138,7 +138,7 @@ class SnapshotTest {
         c.crashAndRestart(2);
         assertThat(c.core(2).applied()).isEqualTo(c.node(2).log.snapshot().index());
         c.propose(1, "after");
-        c.stabilize();
+        c.settle();
         assertThat(c.appliedData(2)).endsWith("v9", "after");
     }
 }

@@ -23,6 +23,8 @@ public final class Progress {
     /** The highest heartbeat round this peer acknowledged (read index and lease). */
     private long ackedRound;
     private boolean learner;
+    /** The highest commit index a message to this peer could make it apply (see {@link #commitSent}). */
+    private long commitSent;
     private final Inflights inflights;
 
     public Progress(long match, long next, int maxInflightMessages, long maxInflightBytes, boolean learner) {
@@ -135,6 +137,15 @@ public final class Progress {
     public void setLearner(boolean learner) { this.learner = learner; }
     public Inflights inflights() { return inflights; }
     public long ackedRound() { return ackedRound; }
+    public long commitSent() { return commitSent; }
+
+    /**
+     * Records that a message told this peer the commit index is {@code index}, capped at what the
+     * message lets it apply (an APPEND's last entry, a heartbeat's {@code min(match, commit)}).
+     */
+    public void commitSent(long index) {
+        commitSent = Math.max(commitSent, index);
+    }
 
     public void ackRound(long round) {
         ackedRound = Math.max(ackedRound, round);
