@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Prepares the next segment file ahead of need, on its own thread: a spare file under a
@@ -22,6 +23,7 @@ import java.util.concurrent.Future;
  */
 final class SegmentAllocator implements AutoCloseable {
     private static final int ZERO_CHUNK_BYTES = 1 << 20;
+    private static final long CLOSE_WAIT_SECONDS = 30;
 
     private final FileIo fileIo;
     private final Path directory;
@@ -80,8 +82,30 @@ final class SegmentAllocator implements AutoCloseable {
         return path;
     }
 
+    /**
+     * Stops preallocating and waits until the preallocator is done: nothing creates or writes a
+     * spare after this returns (the caller may delete the directory next). Interrupting a write to
+     * a FileChannel closes the channel, so the wait is short on a real disk; a disk that does not
+     * answer for {@value #CLOSE_WAIT_SECONDS} s is given up on rather than hanging shutdown.
+     */
     @Override
     public synchronized void close() {
         executor.shutdownNow();
+        boolean interrupted = false;
+        try {
+            while (!executor.isTerminated()) {
+                try {
+                    if (!executor.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                        return; // a disk this stuck fails the next write anyway; do not hang shutdown
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish waiting, then restore the flag
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
