@@ -58,8 +58,35 @@ abstract class EventLoop implements Executor {
 
     abstract void start();
 
-    /** Stops running iterations; waits (a bounded time) for the one in progress. */
+    /**
+     * Stops running iterations; waits (a bounded time) for the one in progress, then refuses every
+     * task still queued (see {@link Refusable}).
+     */
     abstract void shutdown();
+
+    /** A task whose submitter waits for it: told when the loop stops before running it. */
+    interface Refusable extends Runnable {
+        /** The task will never run. Must not block. */
+        void refuse();
+    }
+
+    /**
+     * Once the loop has stopped: refuses every queued task. Called by {@link #shutdown()} and by
+     * an {@link #execute} that finds the loop stopped, so a task added at any moment is either run
+     * or refused, never silently dropped.
+     */
+    final void refuseQueued() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            if (task instanceof Refusable refusable) {
+                try {
+                    refusable.refuse();
+                } catch (RuntimeException e) {
+                    log.warn("refusing a task after shutdown failed", e);
+                }
+            }
+        }
+    }
 
     /**
      * Whether a message sent during an iteration reaches its socket only after the iteration's
@@ -176,6 +203,9 @@ abstract class EventLoop implements Executor {
         public void execute(Runnable task) {
             tasks.add(task);
             LockSupport.unpark(thread);
+            if (!running) {
+                refuseQueued();
+            }
         }
 
         private void run() {
@@ -199,6 +229,7 @@ abstract class EventLoop implements Executor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            refuseQueued();
         }
     }
 
@@ -252,6 +283,9 @@ abstract class EventLoop implements Executor {
         public void execute(Runnable task) {
             tasks.add(task);
             requestDrain();
+            if (!running) {
+                refuseQueued();
+            }
         }
 
         private void requestDrain() {
@@ -318,6 +352,7 @@ abstract class EventLoop implements Executor {
             } catch (Exception e) {
                 log.warn("event loop host did not finish its iteration in time", e);
             }
+            refuseQueued();
         }
     }
 }

@@ -143,6 +143,26 @@ final class GroupRunner {
         loop.execute(guardedTask(work));
     }
 
+    /**
+     * Like {@link #execute(Runnable)} for a caller waiting on {@code caller}: if the loop stops
+     * before running {@code work}, {@code caller} fails with STOPPED instead of never completing.
+     */
+    void execute(Runnable work, CompletableFuture<?> caller) {
+        Runnable guarded = guardedTask(work);
+        loop.execute(new EventLoop.Refusable() {
+            @Override
+            public void run() {
+                guarded.run();
+            }
+
+            @Override
+            public void refuse() {
+                caller.completeExceptionally(new OstrakaException(ErrorCode.STOPPED,
+                        "node " + node.options().nodeId() + " is closed"));
+            }
+        });
+    }
+
     /** Like {@link #execute}, after the socket writes of the messages sent so far. */
     private void executeAfterSends(Runnable work) {
         loop.executeAfterSends(guardedTask(work));
@@ -763,8 +783,9 @@ final class GroupRunner {
         return memberView.get(id);
     }
 
+    /** Any thread: every member's addresses as last learned. */
     SortedMap<Long, MemberInfo> members() {
-        return new TreeMap<>(members);
+        return new TreeMap<>(memberView);
     }
 
     // ---------------------------------------------------------------- failure and status

@@ -30,7 +30,7 @@ public final class RaftGroup {
     public CompletableFuture<Applied> propose(byte[] command) {
         CompletableFuture<Applied> f = new CompletableFuture<>();
         if (!refusedAfterClose(f)) {
-            runner.execute(() -> runner.propose(command, f));
+            runner.execute(() -> runner.propose(command, f), f);
         }
         return f;
     }
@@ -42,12 +42,16 @@ public final class RaftGroup {
     public <T> CompletableFuture<T> read(ReadLevel level, long minIndex, Function<StateMachine, T> query) {
         CompletableFuture<T> f = new CompletableFuture<>();
         if (!refusedAfterClose(f)) {
-            runner.execute(() -> runner.read(level, minIndex, query, f));
+            runner.execute(() -> runner.read(level, minIndex, query, f), f);
         }
         return f;
     }
 
-    /** After {@link RaftNode#close()} the loops run no more tasks: fail at once instead of never. */
+    /**
+     * After {@link RaftNode#close()} the loops run no more tasks: fail at once. (A call that races
+     * with close and loses is refused by the loop instead: {@link GroupRunner#execute(Runnable,
+     * CompletableFuture)}.)
+     */
     private boolean refusedAfterClose(CompletableFuture<?> f) {
         if (node.isClosed()) {
             f.completeExceptionally(new OstrakaException(ErrorCode.STOPPED, "node " + node.options().nodeId() + " is closed"));
@@ -97,9 +101,7 @@ public final class RaftGroup {
     }
 
     public SortedMap<Long, MemberInfo> members() {
-        CompletableFuture<SortedMap<Long, MemberInfo>> f = new CompletableFuture<>();
-        runner.execute(() -> f.complete(runner.members()));
-        return f.join();
+        return runner.members();
     }
 
     /** Adds a voter (single-step change); completes with the index of the applied change. */
@@ -124,12 +126,18 @@ public final class RaftGroup {
     /** Any change, including joint ones (several voters at once). */
     public CompletableFuture<Long> changeMembership(ConfChange change) {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        runner.execute(() -> runner.proposeConfChange(change, f));
+        if (!refusedAfterClose(f)) {
+            runner.execute(() -> runner.proposeConfChange(change, f), f);
+        }
         return f;
     }
 
     /** Asks the leader to hand leadership to {@code to}; completes when {@code to} leads or times out. */
     public CompletableFuture<Void> transferLeadership(long to) {
+        CompletableFuture<Void> refused = new CompletableFuture<>();
+        if (refusedAfterClose(refused)) {
+            return refused;
+        }
         runner.execute(() -> runner.transferLeadership(to));
         return node.awaitLeader(this, to);
     }
@@ -140,7 +148,9 @@ public final class RaftGroup {
      */
     public CompletableFuture<io.ostraka.raft.SnapshotMetadata> triggerSnapshot() {
         CompletableFuture<io.ostraka.raft.SnapshotMetadata> taken = new CompletableFuture<>();
-        runner.execute(() -> runner.requestSnapshot(taken));
+        if (!refusedAfterClose(taken)) {
+            runner.execute(() -> runner.requestSnapshot(taken), taken);
+        }
         return taken;
     }
 }

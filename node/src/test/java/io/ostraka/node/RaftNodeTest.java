@@ -156,4 +156,38 @@ class RaftNodeTest {
         assertThatThrownBy(read::join).hasCauseInstanceOf(OstrakaException.class)
                 .satisfies(e -> assertThat(((OstrakaException) e.getCause()).code()).isEqualTo(ErrorCode.STOPPED));
     }
+
+    @Test
+    void everyCallOnAClosedNodeFailsWithStoppedAndNoneHangs() throws Exception {
+        NodeCluster c = new NodeCluster(dir, false, 3, o -> o);
+        long leader = c.awaitLeader();
+        RaftGroup g = c.group(leader);
+        get(g.propose(CounterMachine.add(1)));
+        // Calls racing with close: each completes one way or the other, none is left hanging.
+        List<CompletableFuture<?>> racing = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread caller = new Thread(() -> {
+            for (int i = 0; i < 200; i++) {
+                racing.add(g.triggerSnapshot());
+                racing.add(g.changeMembership(io.ostraka.raft.confchange.ConfChange.remove(99)));
+                racing.add(g.propose(CounterMachine.add(1)));
+            }
+        });
+        caller.start();
+        c.close();
+        caller.join();
+        for (CompletableFuture<?> f : racing) {
+            f.handle((v, e) -> null).get(10, TimeUnit.SECONDS);
+        }
+        // After close: at once, with STOPPED.
+        List<CompletableFuture<?>> late = List.of(g.triggerSnapshot(),
+                g.changeMembership(io.ostraka.raft.confchange.ConfChange.remove(99)),
+                g.transferLeadership(leader == 1 ? 2 : 1), g.propose(CounterMachine.add(1)),
+                g.read(ReadLevel.LINEARIZABLE, 0, StateMachine::appliedIndex));
+        for (CompletableFuture<?> f : late) {
+            assertThat(f).isCompletedExceptionally();
+            assertThatThrownBy(f::join).hasCauseInstanceOf(OstrakaException.class)
+                    .satisfies(e -> assertThat(((OstrakaException) e.getCause()).code()).isEqualTo(ErrorCode.STOPPED));
+        }
+        assertThat(g.members()).containsKeys(1L, 2L, 3L);
+    }
 }
