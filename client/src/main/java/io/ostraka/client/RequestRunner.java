@@ -4,6 +4,7 @@ import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
@@ -30,6 +31,7 @@ final class RequestRunner {
     static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ScheduledExecutorService scheduler;
+    private final DeadlineSweeper deadlines;
     private final RandomGenerator random;
     private final long attemptTimeoutNanos;
     private final long backoffInitialNanos;
@@ -39,6 +41,7 @@ final class RequestRunner {
                   Duration backoffInitial, Duration backoffMax) {
         this.router = router;
         this.scheduler = scheduler;
+        this.deadlines = new DeadlineSweeper(scheduler);
         this.random = random;
         this.attemptTimeoutNanos = attemptTimeout.toNanos();
         this.backoffInitialNanos = backoffInitial.toNanos();
@@ -91,12 +94,14 @@ final class RequestRunner {
     }
 
     /**
-     * One unary call with a deadline; {@code done} gets its response or its failure, on the I/O
-     * thread that read it (the channels have a direct executor) with {@link #inCallback()} set.
+     * One unary call with a deadline (enforced by {@link DeadlineSweeper}); {@code done} gets its
+     * response or its failure, on the I/O thread that read it (the channels have a direct
+     * executor) with {@link #inCallback()} set.
      */
-    private static <Q, R> void unary(ManagedChannel channel, MethodDescriptor<Q, R> method, Q request, long timeoutNanos,
-                                     BiConsumer<R, Throwable> done) {
-        ClientCall<Q, R> call = channel.newCall(method, CallOptions.DEFAULT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS));
+    private <Q, R> void unary(ManagedChannel channel, MethodDescriptor<Q, R> method, Q request, long timeoutNanos,
+                              BiConsumer<R, Throwable> done) {
+        ClientCall<Q, R> call = channel.newCall(method, CallOptions.DEFAULT);
+        DeadlineSweeper.Tracked tracked = deadlines.track(call, System.nanoTime() + timeoutNanos);
         ClientCalls.asyncUnaryCall(call, request, new StreamObserver<R>() {
             private R response;
 
@@ -107,7 +112,10 @@ final class RequestRunner {
 
             @Override
             public void onError(Throwable t) {
-                finish(null, t);
+                finish(null, tracked.expired()
+                        ? Status.DEADLINE_EXCEEDED.withDescription(method.getBareMethodName() + ": no answer within "
+                                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms").asRuntimeException()
+                        : t);
             }
 
             @Override
@@ -116,6 +124,7 @@ final class RequestRunner {
             }
 
             private void finish(R value, Throwable failure) {
+                deadlines.done(tracked);
                 boolean outer = !IN_CALLBACK.get();
                 IN_CALLBACK.set(true);
                 try {
@@ -127,6 +136,7 @@ final class RequestRunner {
                 }
             }
         });
+        deadlines.watch(tracked);
     }
 
     /** One request and its attempts. */
