@@ -47,7 +47,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--consistency", defaultValue = "linearizable", description = "read consistency (default ${DEFAULT-VALUE})")
     Consistency consistency;
 
-    @Option(names = "--warmup", defaultValue = "2s", description = "load before measuring (default ${DEFAULT-VALUE})")
+    // 10 s, not less: on a 2-vCPU machine this JVM's C2 compiler is still busy with gRPC and
+    // Netty more than 10 s in, taking CPU from the cluster it measures (single-client p50 was
+    // about 60 µs worse with 5 s of warm-up than with 30 s; docs/benchmarks.md, seventh run).
+    @Option(names = "--warmup", defaultValue = "10s", description = "load before measuring, while the JIT compilers settle (default ${DEFAULT-VALUE})")
     String warmup;
 
     private final Recorder recorder = new Recorder(3);
