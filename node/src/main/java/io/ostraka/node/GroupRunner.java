@@ -60,6 +60,12 @@ final class GroupRunner {
     private boolean persisting;
     /** A Ready's acknowledgements were sent and its apply waits for their socket writes (see afterPersist). */
     private boolean applying;
+    /**
+     * On a hosted loop: acknowledgements (APPEND or HEARTBEAT responses) sent so far, and how many
+     * of them are known written — those sent before a task queued behind the socket writes ran.
+     */
+    private long acksSent;
+    private long acksWritten;
     /** A persist may be waiting for {@link #writeStaged()} at the end of the loop iteration. */
     private boolean staged;
     /** Something may have changed since the status was last published. */
@@ -403,14 +409,18 @@ final class GroupRunner {
         if (rd.snapshot() != null) {
             installSnapshot(rd.snapshot());
         }
-        if (!rd.committedEntries().isEmpty() && loop.sendsAfterIteration() && acknowledges(messages)) {
+        if (!rd.committedEntries().isEmpty() && loop.sendsAfterIteration() && acksSent > acksWritten) {
             // A follower's acknowledgement is what the leader (and its client) waits for; on a
             // hosted loop it reaches the socket only after this task, so applying the previous
             // entries first would hold it back by the apply's duration. Apply in a task of its
-            // own, queued behind the socket writes; the Ready stays open until then.
+            // own, queued behind the socket writes; the Ready stays open until then. Any
+            // acknowledgement not known written counts, not only this Ready's: a commit index
+            // also arrives with a heartbeat, whose Ready acknowledges no new entries.
             applying = true;
+            long sentBefore = acksSent;
             executeAfterSends(() -> {
                 applying = false;
+                acksWritten = Math.max(acksWritten, sentBefore);
                 if (failure == null) {
                     finishReady(rd);
                     drive();
@@ -419,15 +429,6 @@ final class GroupRunner {
             return;
         }
         finishReady(rd);
-    }
-
-    private static boolean acknowledges(List<Message> messages) {
-        for (Message m : messages) {
-            if (m.type() == MessageType.APPEND_RESPONSE) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The rest of a Ready once its messages are out: apply, reads, advance, snapshot policy. */
@@ -447,6 +448,9 @@ final class GroupRunner {
     private void sendMessages(List<Message> messages) {
         List<Message> regular = new ArrayList<>(messages.size());
         for (Message m : messages) {
+            if (m.type() == MessageType.APPEND_RESPONSE || m.type() == MessageType.HEARTBEAT_RESPONSE) {
+                acksSent++;
+            }
             if (m.type() == MessageType.SNAPSHOT) {
                 node.transport().sendSnapshot(m);
             } else {
