@@ -297,6 +297,13 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
         install(staging, restoredSessions, index);
     }
 
+    /** Starts the store's background flush, so the checkpoint {@link #snapshotTo} takes has little left to flush. */
+    @Override
+    public void prepareSnapshot() {
+        requireUsable();
+        store.startBackgroundFlush();
+    }
+
     /**
      * Writes a snapshot into the empty {@code directory}: a RocksDB checkpoint with a checksummed
      * manifest when the storage has native snapshots, else the stream form in one file.

@@ -64,6 +64,13 @@ public interface KvStore extends AutoCloseable {
     /** Visits the stored sessions in id order (used when a state machine opens the store). */
     void forEachSession(Consumer<KvSession> visitor);
 
+    /**
+     * Starts moving buffered writes to disk in the background and returns at once (RocksDB: a
+     * memtable flush on its own threads). A hint before a snapshot; the in-memory store has nothing
+     * to move.
+     */
+    default void startBackgroundFlush() {}
+
     /** Releases what the store holds (native handles, files); the in-memory store holds nothing. */
     @Override
     default void close() {}

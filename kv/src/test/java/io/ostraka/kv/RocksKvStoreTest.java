@@ -59,6 +59,34 @@ class RocksKvStoreTest extends KvStoreContractTest {
     }
 
     @Test
+    void aBackgroundFlushReturnsAtOnceAndMovesTheMemtableIntoAnSstWhileWritesGoOn() throws Exception {
+        Path path = directory.resolve("flush");
+        try (RocksKvStore store = open(path, RocksKvOptions.DEFAULT)) {
+            for (int i = 0; i < 1000; i++) {
+                store.write(new KvWriteBatch().put(b("k" + i), VersionedValue.created(new byte[100], i + 1)).appliedIndex(i + 1));
+            }
+            assertThat(sstFiles(path)).as("everything is still in the memtable").isZero();
+            store.startBackgroundFlush();
+            store.write(new KvWriteBatch().put(b("during"), VersionedValue.created(b("v"), 1001)).appliedIndex(1001));
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (sstFiles(path) == 0) {
+                assertThat(System.nanoTime()).as("waiting for the flushed SST").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            assertThat(store.get(b("k999"))).isEqualTo(VersionedValue.created(new byte[100], 1000));
+            assertThat(store.get(b("during"))).isEqualTo(VersionedValue.created(b("v"), 1001));
+            assertThat(store.size()).isEqualTo(1001);
+            assertThat(store.appliedIndex()).isEqualTo(1001);
+        }
+    }
+
+    private static long sstFiles(Path path) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(path)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".sst")).count();
+        }
+    }
+
+    @Test
     void aClosedStoreRefusesUseAndClosingTwiceIsHarmless() {
         RocksKvStore closed = open(directory.resolve("closed"), RocksKvOptions.DEFAULT);
         closed.close();

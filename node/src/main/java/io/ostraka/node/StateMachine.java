@@ -58,6 +58,14 @@ public interface StateMachine {
         }
     }
 
+    /**
+     * A snapshot is due soon: start, in the background and without blocking, whatever makes
+     * {@link #snapshotTo} cheaper (RocksDB flushes its memtables). The runtime calls this on the
+     * loop when the snapshot policy fires and takes the snapshot a little later (200 ms), so the
+     * loop is not stalled by the flush. Not called for a snapshot asked for explicitly.
+     */
+    default void prepareSnapshot() {}
+
     /** Restores from a directory written by {@link #snapshotTo}, taken at {@code index}. */
     default void restoreFrom(long index, Path directory) throws IOException {
         try (InputStream in = Files.newInputStream(directory.resolve(SNAPSHOT_FILE))) {

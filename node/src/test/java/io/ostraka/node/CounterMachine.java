@@ -12,6 +12,14 @@ import java.nio.charset.StandardCharsets;
 final class CounterMachine implements StateMachine {
     private long value;
     private long applied;
+    /** System.nanoTime() of each prepareSnapshot and each snapshot written, for policy tests. */
+    final java.util.List<Long> preparedAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.List<Long> snapshotAt = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public void prepareSnapshot() {
+        preparedAt.add(System.nanoTime());
+    }
 
     @Override
     public byte[] apply(long index, byte[] command) {
@@ -36,6 +44,7 @@ final class CounterMachine implements StateMachine {
 
     @Override
     public void snapshot(OutputStream out) throws IOException {
+        snapshotAt.add(System.nanoTime());
         DataOutputStream data = new DataOutputStream(out);
         data.writeLong(applied);
         data.writeLong(value);

@@ -69,6 +69,8 @@ class GroupFailureTest {
             for (int i = 0; i < 10 && broken.failure() == null; i++) {
                 broken.propose(CounterMachine.add(1)).exceptionally(e -> null).get(10, TimeUnit.SECONDS);
             }
+            // The policy's snapshot is taken a little after it falls due (see StateMachine#prepareSnapshot).
+            NodeCluster.await(() -> broken.failure() != null, "the failing snapshot to stop the group");
             assertThat(broken.failure()).hasMessageContaining("snapshot layout not supported");
             assertThatThrownBy(() -> broken.propose(CounterMachine.add(1)).join()).hasCauseInstanceOf(OstrakaException.class)
                     .satisfies(e -> assertThat(((OstrakaException) e.getCause()).code()).isEqualTo(ErrorCode.STOPPED));

@@ -395,6 +395,22 @@ public final class RocksKvStore implements KvStore {
         }
     }
 
+    /**
+     * Schedules a flush of every memtable on RocksDB's background threads and returns without
+     * waiting, so that a checkpoint taken a little later has little left to flush on the caller's
+     * thread. Writes go on meanwhile (into new memtables).
+     */
+    @Override
+    public void startBackgroundFlush() {
+        requireOpen();
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(false)) {
+            db.flush(flush, List.of(dataFamily, metaFamily));
+        } catch (RocksDBException e) {
+            throw new UncheckedIOException(new IOException("RocksDB background flush of " + directory + " failed: "
+                    + e.getMessage(), e));
+        }
+    }
+
     /** Flushes every memtable to SSTs and syncs the WAL: everything written so far survives a machine crash. */
     public void flushDurably() throws IOException {
         requireOpen();
