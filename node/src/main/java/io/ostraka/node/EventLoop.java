@@ -62,7 +62,29 @@ abstract class EventLoop implements Executor {
      * Stops running iterations; waits (a bounded time) for the one in progress, then refuses every
      * task still queued (see {@link Refusable}).
      */
-    abstract void shutdown();
+    final void shutdown() {
+        stop();
+        refuseQueued();
+    }
+
+    /** Stops running iterations; waits (a bounded time) for the one in progress. */
+    abstract void stop();
+
+    /**
+     * Queues {@code task} for the next iteration. On a stopped loop it is refused at once (a
+     * {@link Refusable}) or dropped: it would never run.
+     */
+    @Override
+    public final void execute(Runnable task) {
+        tasks.add(task);
+        wake();
+        if (!running) {
+            refuseQueued();
+        }
+    }
+
+    /** Makes sure an iteration comes up to run the tasks queued. */
+    abstract void wake();
 
     /** A task whose submitter waits for it: told when the loop stops before running it. */
     interface Refusable extends Runnable {
@@ -75,7 +97,7 @@ abstract class EventLoop implements Executor {
      * an {@link #execute} that finds the loop stopped, so a task added at any moment is either run
      * or refused, never silently dropped.
      */
-    final void refuseQueued() {
+    private void refuseQueued() {
         Runnable task;
         while ((task = tasks.poll()) != null) {
             if (task instanceof Refusable refusable) {
@@ -200,12 +222,8 @@ abstract class EventLoop implements Executor {
         }
 
         @Override
-        public void execute(Runnable task) {
-            tasks.add(task);
+        void wake() {
             LockSupport.unpark(thread);
-            if (!running) {
-                refuseQueued();
-            }
         }
 
         private void run() {
@@ -221,7 +239,7 @@ abstract class EventLoop implements Executor {
         }
 
         @Override
-        void shutdown() {
+        void stop() {
             running = false;
             LockSupport.unpark(thread);
             try {
@@ -229,7 +247,6 @@ abstract class EventLoop implements Executor {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            refuseQueued();
         }
     }
 
@@ -280,12 +297,8 @@ abstract class EventLoop implements Executor {
         }
 
         @Override
-        public void execute(Runnable task) {
-            tasks.add(task);
+        void wake() {
             requestDrain();
-            if (!running) {
-                refuseQueued();
-            }
         }
 
         private void requestDrain() {
@@ -336,7 +349,7 @@ abstract class EventLoop implements Executor {
         }
 
         @Override
-        void shutdown() {
+        void stop() {
             running = false;
             CompletableFuture<Void> quiet = new CompletableFuture<>();
             try {
@@ -352,7 +365,6 @@ abstract class EventLoop implements Executor {
             } catch (Exception e) {
                 log.warn("event loop host did not finish its iteration in time", e);
             }
-            refuseQueued();
         }
     }
 }

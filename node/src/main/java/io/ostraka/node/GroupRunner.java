@@ -154,10 +154,16 @@ final class GroupRunner {
     }
 
     /**
-     * Like {@link #execute(Runnable)} for a caller waiting on {@code caller}: if the loop stops
-     * before running {@code work}, {@code caller} fails with STOPPED instead of never completing.
+     * Like {@link #execute(Runnable)} for a caller waiting on {@code caller}, which fails with
+     * STOPPED instead of never completing when the node is closed: at once once close began (the
+     * loop may still run, but the groups already failed their callers), or when the loop stops
+     * before running {@code work}.
      */
     void execute(Runnable work, CompletableFuture<?> caller) {
+        if (node.isClosed()) {
+            caller.completeExceptionally(stopped());
+            return;
+        }
         Runnable guarded = guardedTask(work);
         loop.execute(new EventLoop.Refusable() {
             @Override
@@ -167,10 +173,13 @@ final class GroupRunner {
 
             @Override
             public void refuse() {
-                caller.completeExceptionally(new OstrakaException(ErrorCode.STOPPED,
-                        "node " + node.options().nodeId() + " is closed"));
+                caller.completeExceptionally(stopped());
             }
         });
+    }
+
+    private OstrakaException stopped() {
+        return new OstrakaException(ErrorCode.STOPPED, "node " + node.options().nodeId() + " is closed");
     }
 
     /** Like {@link #execute}, after the socket writes of the messages sent so far. */

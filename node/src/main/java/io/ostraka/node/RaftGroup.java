@@ -29,9 +29,7 @@ public final class RaftGroup {
     /** Replicates a command; completes with its index and result once applied here. */
     public CompletableFuture<Applied> propose(byte[] command) {
         CompletableFuture<Applied> f = new CompletableFuture<>();
-        if (!refusedAfterClose(f)) {
-            runner.execute(() -> runner.propose(command, f), f);
-        }
+        runner.execute(() -> runner.propose(command, f), f);
         return f;
     }
 
@@ -41,23 +39,8 @@ public final class RaftGroup {
      */
     public <T> CompletableFuture<T> read(ReadLevel level, long minIndex, Function<StateMachine, T> query) {
         CompletableFuture<T> f = new CompletableFuture<>();
-        if (!refusedAfterClose(f)) {
-            runner.execute(() -> runner.read(level, minIndex, query, f), f);
-        }
+        runner.execute(() -> runner.read(level, minIndex, query, f), f);
         return f;
-    }
-
-    /**
-     * After {@link RaftNode#close()} the loops run no more tasks: fail at once. (A call that races
-     * with close and loses is refused by the loop instead: {@link GroupRunner#execute(Runnable,
-     * CompletableFuture)}.)
-     */
-    private boolean refusedAfterClose(CompletableFuture<?> f) {
-        if (node.isClosed()) {
-            f.completeExceptionally(new OstrakaException(ErrorCode.STOPPED, "node " + node.options().nodeId() + " is closed"));
-            return true;
-        }
-        return false;
     }
 
     /** Completes with an applied index at which a read at {@code level} is safe. */
@@ -126,20 +109,15 @@ public final class RaftGroup {
     /** Any change, including joint ones (several voters at once). */
     public CompletableFuture<Long> changeMembership(ConfChange change) {
         CompletableFuture<Long> f = new CompletableFuture<>();
-        if (!refusedAfterClose(f)) {
-            runner.execute(() -> runner.proposeConfChange(change, f), f);
-        }
+        runner.execute(() -> runner.proposeConfChange(change, f), f);
         return f;
     }
 
     /** Asks the leader to hand leadership to {@code to}; completes when {@code to} leads or times out. */
     public CompletableFuture<Void> transferLeadership(long to) {
         CompletableFuture<Void> refused = new CompletableFuture<>();
-        if (refusedAfterClose(refused)) {
-            return refused;
-        }
-        runner.execute(() -> runner.transferLeadership(to));
-        return node.awaitLeader(this, to);
+        runner.execute(() -> runner.transferLeadership(to), refused);
+        return refused.isDone() ? refused : node.awaitLeader(this, to); // awaitLeader fails on close too
     }
 
     /**
@@ -148,9 +126,7 @@ public final class RaftGroup {
      */
     public CompletableFuture<io.ostraka.raft.SnapshotMetadata> triggerSnapshot() {
         CompletableFuture<io.ostraka.raft.SnapshotMetadata> taken = new CompletableFuture<>();
-        if (!refusedAfterClose(taken)) {
-            runner.execute(() -> runner.requestSnapshot(taken), taken);
-        }
+        runner.execute(() -> runner.requestSnapshot(taken), taken);
         return taken;
     }
 }

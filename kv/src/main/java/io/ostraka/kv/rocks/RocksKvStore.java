@@ -403,19 +403,25 @@ public final class RocksKvStore implements KvStore {
     @Override
     public void startBackgroundFlush() {
         requireOpen();
-        try (FlushOptions flush = new FlushOptions().setWaitForFlush(false)) {
-            db.flush(flush, List.of(dataFamily, metaFamily));
+        try {
+            flushMemtables(false);
         } catch (RocksDBException e) {
             throw new UncheckedIOException(new IOException("RocksDB background flush of " + directory + " failed: "
                     + e.getMessage(), e));
         }
     }
 
+    private void flushMemtables(boolean wait) throws RocksDBException {
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(wait)) {
+            db.flush(flush, List.of(dataFamily, metaFamily));
+        }
+    }
+
     /** Flushes every memtable to SSTs and syncs the WAL: everything written so far survives a machine crash. */
     public void flushDurably() throws IOException {
         requireOpen();
-        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            db.flush(flush, List.of(dataFamily, metaFamily));
+        try {
+            flushMemtables(true);
             if (options.walMode() != RocksKvOptions.WalMode.DISABLED) {
                 db.syncWal();
             }
