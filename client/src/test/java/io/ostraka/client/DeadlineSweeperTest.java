@@ -30,36 +30,28 @@ class DeadlineSweeperTest {
         @Override public void sendMessage(Object message) { }
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for %s", what).isLessThan(deadline);
-            Thread.sleep(1);
-        }
-    }
-
     @Test
-    void aCallStillRunningAtItsDeadlineIsCancelledOnceAndMarkedExpired() throws Exception {
+    void aCallStillRunningAtItsDeadlineIsCancelledOnceAndMarkedExpired() {
         FakeCall call = new FakeCall();
         long start = System.nanoTime();
         DeadlineSweeper.Tracked t = sweeper.track(call, start + TimeUnit.MILLISECONDS.toNanos(30));
         sweeper.watch(t);
-        await(() -> call.cancels.get() == 1, "the cancel");
+        TestServers.await(() -> call.cancels.get() == 1, "the cancel");
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(30));
         assertThat(t.expired()).isTrue();
         assertThat(sweeper.inFlight()).isZero();
-        await(() -> timer.getQueue().isEmpty() && timer.getActiveCount() == 0, "the sweeper to stop");
+        TestServers.await(() -> timer.getQueue().isEmpty() && timer.getActiveCount() == 0, "the sweeper to stop");
         assertThat(call.cancels).hasValue(1);
     }
 
     @Test
-    void aCallThatEndsInTimeIsForgottenAndTheSweeperStops() throws Exception {
+    void aCallThatEndsInTimeIsForgottenAndTheSweeperStops() {
         FakeCall call = new FakeCall();
         DeadlineSweeper.Tracked t = sweeper.track(call, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20));
         sweeper.watch(t);
         sweeper.done(t);
         assertThat(sweeper.inFlight()).isZero();
-        await(() -> timer.getQueue().isEmpty() && timer.getActiveCount() == 0, "the sweeper to stop");
+        TestServers.await(() -> timer.getQueue().isEmpty() && timer.getActiveCount() == 0, "the sweeper to stop");
         assertThat(call.cancels).hasValue(0);
         assertThat(t.expired()).isFalse();
     }
@@ -75,7 +67,7 @@ class DeadlineSweeperTest {
     }
 
     @Test
-    void manyCallsAreSweptByOneTimerAndTheLiveOnesKept() throws Exception {
+    void manyCallsAreSweptByOneTimerAndTheLiveOnesKept() {
         FakeCall expiring = new FakeCall();
         FakeCall living = new FakeCall();
         long now = System.nanoTime();
@@ -84,10 +76,10 @@ class DeadlineSweeperTest {
         sweeper.watch(soon);
         sweeper.watch(later);
         assertThat(timer.getQueue()).hasSize(1);
-        await(() -> expiring.cancels.get() == 1, "the expired call's cancel");
+        TestServers.await(() -> expiring.cancels.get() == 1, "the expired call's cancel");
         assertThat(sweeper.inFlight()).isEqualTo(1);
         assertThat(living.cancels).hasValue(0);
         sweeper.done(later);
-        await(() -> timer.getQueue().isEmpty() && timer.getActiveCount() == 0, "the sweeper to stop");
+        TestServers.await(() -> timer.getQueue().isEmpty() && timer.getActiveCount() == 0, "the sweeper to stop");
     }
 }

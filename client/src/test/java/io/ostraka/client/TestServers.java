@@ -5,7 +5,10 @@ import io.ostraka.server.grpc.GrpcServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** Test fixtures: gRPC servers on ephemeral loopback ports, and clients with short, seeded backoff. */
 final class TestServers {
@@ -26,5 +29,16 @@ final class TestServers {
     static OstrakaClient.Builder client(String... endpoints) {
         return OstrakaClient.builder().endpoints(endpoints).requestTimeout(Duration.ofSeconds(20))
                 .backoff(Duration.ofMillis(5), Duration.ofMillis(50)).random(new SplittableRandom(SEEDS.incrementAndGet()));
+    }
+
+    /** Polls {@code condition} every millisecond until it holds; fails after 10 s. */
+    static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 }

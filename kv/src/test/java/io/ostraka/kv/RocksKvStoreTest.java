@@ -69,9 +69,9 @@ class RocksKvStoreTest extends KvStoreContractTest {
             store.startBackgroundFlush();
             store.write(new KvWriteBatch().put(b("during"), VersionedValue.created(b("v"), 1001)).appliedIndex(1001));
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (sstFiles(path) == 0) {
+            while (sstFiles(path) == 0) { // RocksDB's flush thread writes it; poll
                 assertThat(System.nanoTime()).as("waiting for the flushed SST").isLessThan(deadline);
-                Thread.sleep(5);
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
             assertThat(store.get(b("k999"))).isEqualTo(VersionedValue.created(new byte[100], 1000));
             assertThat(store.get(b("during"))).isEqualTo(VersionedValue.created(b("v"), 1001));

@@ -20,6 +20,7 @@ final class FaultyFileIo implements FileIo {
     private volatile long writeBytesBudget = Long.MAX_VALUE;
     private volatile boolean failWrites;
     private volatile boolean failForces;
+    private volatile Runnable beforeWrite = () -> { };
 
     /** After {@code bytes} more bytes, writes store what still fits and then fail with ENOSPC. */
     void setWriteBytesBudget(long bytes) {
@@ -32,6 +33,11 @@ final class FaultyFileIo implements FileIo {
 
     void failForces(boolean fail) {
         failForces = fail;
+    }
+
+    /** Runs {@code hook} on the writing thread before every write (to hold a write in flight). */
+    void beforeEachWrite(Runnable hook) {
+        beforeWrite = hook;
     }
 
     long writtenBytes() {
@@ -85,6 +91,7 @@ final class FaultyFileIo implements FileIo {
 
         @Override
         public void writeFully(ByteBuffer source, long position) throws IOException {
+            beforeWrite.run();
             if (failWrites) {
                 throw new IOException("Input/output error (injected write failure)");
             }

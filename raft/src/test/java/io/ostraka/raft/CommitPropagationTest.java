@@ -12,16 +12,20 @@ import org.junit.jupiter.api.Test;
  */
 class CommitPropagationTest {
 
-    /** Heartbeats every 5 ticks, so the ticks in between are not heartbeat ticks. */
+    /**
+     * Three nodes, 1 leading with everything settled; heartbeats every 5 ticks, so the ticks in
+     * between are not heartbeat ticks.
+     */
     private static Cluster cluster() {
-        return Cluster.with(b -> b.electionTimeoutTicks(20).heartbeatTicks(5), 1, 2, 3);
+        Cluster c = Cluster.with(b -> b.electionTimeoutTicks(20).heartbeatTicks(5), 1, 2, 3);
+        c.elect(1);
+        c.settle();
+        return c;
     }
 
     @Test
     void aCommitAdvanceIsNotBroadcastButReachesFollowersAtTheNextTick() {
         Cluster c = cluster();
-        c.elect(1);
-        c.settle();
         c.propose(1, "a");
         int delivered = c.stabilize();
         long committed = c.core(1).committed();
@@ -47,8 +51,6 @@ class CommitPropagationTest {
     @Test
     void theNextAppendCarriesTheCommitSoTheTickOwesNothing() {
         Cluster c = cluster();
-        c.elect(1);
-        c.settle();
         c.propose(1, "a");
         c.stabilize();
         c.propose(1, "b");
@@ -64,8 +66,6 @@ class CommitPropagationTest {
     @Test
     void aFollowerThatHasNotAcknowledgedAnEntryIsNotToldItIsCommitted() {
         Cluster c = cluster();
-        c.elect(1);
-        c.settle();
         c.isolate(3);
         c.propose(1, "a");
         c.stabilize();
@@ -78,8 +78,6 @@ class CommitPropagationTest {
     @Test
     void aFollowersReadIndexArrivesAfterTheCommitItWaitsFor() {
         Cluster c = cluster();
-        c.elect(1);
-        c.settle();
         c.propose(1, "a");
         c.stabilize();
         long committed = c.core(1).committed();

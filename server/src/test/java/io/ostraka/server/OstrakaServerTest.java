@@ -49,11 +49,8 @@ class OstrakaServerTest {
             }
             assertThat(server.group().failure()).isNull();
             // A snapshot the policy calls for is taken a little after it falls due (prepareSnapshot).
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (server.group().status().firstIndex() <= 1) {
-                assertThat(System.nanoTime()).as("waiting for a snapshot and the compaction behind it").isLessThan(deadline);
-                Thread.sleep(5);
-            }
+            TestCluster.await(() -> server.group().status().firstIndex() > 1, Duration.ofSeconds(20),
+                    "a snapshot and the compaction behind it");
             try (var dirs = Files.list(dir.resolve("raft/snapshots/1"))) {
                 assertThat(dirs.count()).as("snapshots were taken").isGreaterThanOrEqualTo(1);
             }
