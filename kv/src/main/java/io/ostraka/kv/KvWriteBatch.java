@@ -29,17 +29,57 @@ public final class KvWriteBatch {
     // such read and caught up on later ones, so batches nobody reads through (restores) never pay.
     private TreeMap<byte[], VersionedValue> latest;
     private int latestIndexed;
+    // The change in the store's key count, while every put and delete said whether its key existed.
+    private long keyCountDelta;
+    private boolean keyCountKnown = true;
 
+    /** Puts {@code key}; the store finds out itself whether that adds a key. */
     public KvWriteBatch put(byte[] key, VersionedValue value) {
+        keyCountKnown = false;
+        return add(key, Objects.requireNonNull(value, "value"));
+    }
+
+    /**
+     * Puts {@code key}, which {@code present}: had a value in the store with this batch's earlier
+     * writes on top. The state machine knows this from the read every write starts with, which
+     * spares the store a second lookup to keep its key count.
+     */
+    public KvWriteBatch put(byte[] key, VersionedValue value, boolean present) {
+        if (!present) {
+            keyCountDelta++;
+        }
+        return add(key, Objects.requireNonNull(value, "value"));
+    }
+
+    /** Deletes {@code key}; the store finds out itself whether it existed. */
+    public KvWriteBatch delete(byte[] key) {
+        keyCountKnown = false;
+        return add(key, null);
+    }
+
+    /** Deletes {@code key}, which {@code present} (as for {@link #put(byte[], VersionedValue, boolean)}). */
+    public KvWriteBatch delete(byte[] key, boolean present) {
+        if (present) {
+            keyCountDelta--;
+        }
+        return add(key, null);
+    }
+
+    private KvWriteBatch add(byte[] key, VersionedValue valueOrNull) {
         keys.add(Objects.requireNonNull(key, "key"));
-        values.add(Objects.requireNonNull(value, "value"));
+        values.add(valueOrNull);
         return this;
     }
 
-    public KvWriteBatch delete(byte[] key) {
-        keys.add(Objects.requireNonNull(key, "key"));
-        values.add(null);
-        return this;
+    /** Whether every put and delete said whether its key existed, so {@link #keyCountDelta()} is exact. */
+    public boolean knowsKeyCountDelta() {
+        return keyCountKnown;
+    }
+
+    /** How many keys the store gains (negative: loses) with this batch, if {@link #knowsKeyCountDelta()}. */
+    public long keyCountDelta() {
+        Invariants.check(keyCountKnown, "the batch has puts or deletes that did not say whether their key existed");
+        return keyCountDelta;
     }
 
     /** Records (or replaces) a session. */

@@ -12,6 +12,8 @@ final class PendingWrites {
     private final KvStore store;
     // A null value marks a pending delete. Ordered, so the batch (and any disk write) is deterministic.
     private final TreeMap<byte[], VersionedValue> writes = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
+    // Whether each key read from the store had a value there: what the batch's key count needs.
+    private final TreeMap<byte[], Boolean> presentInStore = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
 
     PendingWrites(KvStore store) {
         this.store = store;
@@ -21,7 +23,9 @@ final class PendingWrites {
         if (writes.containsKey(key)) {
             return writes.get(key);
         }
-        return store.get(key);
+        VersionedValue stored = store.get(key);
+        presentInStore.put(key, stored != null);
+        return stored;
     }
 
     void put(byte[] key, VersionedValue value) {
@@ -35,10 +39,15 @@ final class PendingWrites {
     /** Adds the staged writes, in key order, to {@code batch}. */
     void commitTo(KvWriteBatch batch) {
         for (Map.Entry<byte[], VersionedValue> write : writes.entrySet()) {
+            byte[] key = write.getKey();
+            Boolean present = presentInStore.get(key);
+            if (present == null) {
+                present = store.get(key) != null; // written without being read first
+            }
             if (write.getValue() == null) {
-                batch.delete(write.getKey());
+                batch.delete(key, present);
             } else {
-                batch.put(write.getKey(), write.getValue());
+                batch.put(key, write.getValue(), present);
             }
         }
     }

@@ -151,6 +151,7 @@ class DeterminismPropertiesTest {
             assertThat(grouped.appliedIndex()).isEqualTo(single.appliedIndex());
             assertThat(snapshotOf(grouped)).isEqualTo(snapshotOf(single));
             assertThat(grouped.sessionCount()).isEqualTo(single.sessionCount());
+            assertThat(grouped.size()).as("key count").isEqualTo(single.size());
         } finally {
             grouped.close();
             if (root != null) {

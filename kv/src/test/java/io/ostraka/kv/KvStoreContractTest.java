@@ -86,6 +86,29 @@ abstract class KvStoreContractTest {
     }
 
     @Test
+    void batchThatSaysWhichKeysExistedKeepsTheCountFromThat() {
+        store.put(b("x"), v("old"));
+        KvWriteBatch batch = new KvWriteBatch()
+                .put(b("x"), v("x2"), true)
+                .put(b("y"), v("y"), false)
+                .put(b("z"), v("z"), false)
+                .delete(b("z"), true);
+        assertThat(batch.knowsKeyCountDelta()).isTrue();
+        assertThat(batch.keyCountDelta()).isEqualTo(1);
+
+        store.write(batch);
+
+        assertThat(store.size()).isEqualTo(2).isEqualTo(store.count(new byte[0], null));
+        assertThat(store.get(b("z"))).isNull();
+        // One put that did not say: the store counts the whole batch itself.
+        KvWriteBatch mixed = new KvWriteBatch().put(b("w"), v("w"), false).put(b("x"), v("x3"));
+        assertThat(mixed.knowsKeyCountDelta()).isFalse();
+        assertThatThrownBy(mixed::keyCountDelta).hasMessageContaining("did not say whether their key existed");
+        store.write(mixed);
+        assertThat(store.size()).isEqualTo(3).isEqualTo(store.count(new byte[0], null));
+    }
+
+    @Test
     void deleteReportsPresenceAndClearEmpties() {
         store.put(b("k"), v("v"));
         assertThat(store.delete(b("k"))).isTrue();

@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ostraka.kv.KvConfig;
 import io.ostraka.kv.KvStateMachine;
+import io.ostraka.kv.rocks.RocksKvOptions;
 import io.ostraka.log.LogEngine;
 import io.ostraka.log.LogEngineConfig;
 import io.ostraka.node.Clock;
@@ -94,7 +95,8 @@ public final class OstrakaServer implements AutoCloseable {
                 .withTrailingEntries(config.trailingEntries)
                 .withWalObserver(metrics.walObserver()));
         stateMachine = config.memoryStorage ? KvStateMachine.inMemory(KvConfig.DEFAULT)
-                : KvStateMachine.onRocksDb(KvConfig.DEFAULT, config.dataDir.resolve("kv"));
+                : KvStateMachine.onRocksDb(KvConfig.DEFAULT, config.dataDir.resolve("kv"),
+                        RocksKvOptions.DEFAULT.withWalMode(config.rocksWal));
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ostraka-server-timers");
             t.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.ostraka.server;
 
 import io.ostraka.kv.ReadConsistency;
+import io.ostraka.kv.rocks.RocksKvOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,7 @@ public final class ServerConfig {
         NODE_ID("node-id", null, "this node's id, > 0"),
         DATA_DIR("data-dir", "./data", "where the log, snapshots and state live"),
         STORAGE("storage", "rocksdb", "state machine storage: rocksdb or memory"),
+        ROCKSDB_WAL("rocksdb-wal", "disabled", "RocksDB's own write-ahead log: disabled (the Raft log is replayed after a crash), unsynced or synced"),
         DEV("dev", "false", "development mode: allows a single voter"),
         PROFILE("profile", "default", "timing profile: default, low-latency, wan"),
         HEARTBEAT_MS("heartbeat-ms", null, "leader heartbeat interval (from the profile)"),
@@ -95,6 +97,7 @@ public final class ServerConfig {
     public final long nodeId;
     public final Path dataDir;
     public final boolean memoryStorage;
+    public final RocksKvOptions.WalMode rocksWal;
     public final boolean dev;
     public final Duration heartbeat;
     public final Duration election;
@@ -125,6 +128,12 @@ public final class ServerConfig {
             throw invalid(Setting.STORAGE, "must be rocksdb or memory");
         }
         memoryStorage = storage.equals("memory");
+        rocksWal = switch (string(Setting.ROCKSDB_WAL)) {
+            case "synced" -> RocksKvOptions.WalMode.SYNCED;
+            case "unsynced" -> RocksKvOptions.WalMode.UNSYNCED;
+            case "disabled" -> RocksKvOptions.WalMode.DISABLED;
+            default -> throw invalid(Setting.ROCKSDB_WAL, "must be disabled, unsynced or synced");
+        };
         dev = bool(Setting.DEV);
         heartbeat = Duration.ofMillis(positiveLong(Setting.HEARTBEAT_MS));
         election = Duration.ofMillis(positiveLong(Setting.ELECTION_MS));

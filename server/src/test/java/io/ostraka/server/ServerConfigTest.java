@@ -42,6 +42,7 @@ class ServerConfigTest {
                 Arguments.of(List.of("--heartbeat-ms", "600"), "heartbeat-ms=600: must be less than half of election-ms"),
                 Arguments.of(List.of("--lease-drift-ms", "1000"), "lease-drift-ms=1000: must be smaller than election-ms"),
                 Arguments.of(List.of("--storage", "tape"), "storage=tape: must be rocksdb or memory"),
+                Arguments.of(List.of("--rocksdb-wal", "sometimes"), "rocksdb-wal=sometimes: must be disabled, unsynced or synced"),
                 Arguments.of(List.of("--profile", "fast"), "profile=fast: must be default, low-latency or wan"),
                 Arguments.of(List.of("--read-consistency", "eventual"), "read-consistency=eventual"),
                 Arguments.of(List.of("--resp-listen", "0.0.0.0:7379"), "already used by another listener"),
@@ -76,9 +77,10 @@ class ServerConfigTest {
     void laterSourcesWinAndEachValueRemembersWhereItCameFrom() {
         ServerConfig c = ServerConfig.load(
                 Map.of("storage", "memory", "snapshot_entries", "100", "profile", "wan"),
-                Map.of("OSTRAKA_SNAPSHOT_ENTRIES", "200", "OSTRAKA_LEASE_READS", "true"),
+                Map.of("OSTRAKA_SNAPSHOT_ENTRIES", "200", "OSTRAKA_LEASE_READS", "true", "OSTRAKA_ROCKSDB_WAL", "unsynced"),
                 valid("--snapshot-entries", "300"));
         assertThat(c.memoryStorage).isTrue();
+        assertThat(c.rocksWal).isEqualTo(io.ostraka.kv.rocks.RocksKvOptions.WalMode.UNSYNCED);
         assertThat(c.snapshotEntries).isEqualTo(300);
         assertThat(c.leaseReads).isTrue();
         assertThat(c.heartbeat.toMillis()).isEqualTo(500);

@@ -320,6 +320,20 @@ public final class RocksKvStore implements KvStore {
 
     /** Adds the key puts and deletes to {@code rocksBatch}; returns the change in the key count. */
     private long addKeyWrites(KvWriteBatch batch, WriteBatch rocksBatch) {
+        if (batch.knowsKeyCountDelta()) {
+            batch.forEach(new KvWriteBatch.Visitor() {
+                @Override
+                public void put(byte[] key, VersionedValue value) {
+                    batchPut(rocksBatch, dataFamily, key, RocksEncoding.encodeValue(value));
+                }
+
+                @Override
+                public void delete(byte[] key) {
+                    batchDelete(rocksBatch, dataFamily, key);
+                }
+            });
+            return batch.keyCountDelta();
+        }
         // Presence of keys already written by this batch (a batch may touch a key twice).
         TreeMap<byte[], Boolean> written = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
         long[] delta = {0};
