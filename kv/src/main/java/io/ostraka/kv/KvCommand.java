@@ -43,9 +43,13 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
     public KvCommand {
         Objects.requireNonNull(op, "op");
         if (sessionId == 0) {
-            KvLimits.require(sequence == 0, "sequence " + sequence + " without a session");
+            if (sequence != 0) {
+                throw new IllegalArgumentException("sequence " + sequence + " without a session");
+            }
         } else {
-            KvLimits.require(sequence >= 1, "session " + sessionId + " with sequence " + sequence + " < 1");
+            if (sequence < 1) {
+                throw new IllegalArgumentException("session " + sessionId + " with sequence " + sequence + " < 1");
+            }
         }
     }
 

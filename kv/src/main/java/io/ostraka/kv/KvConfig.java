@@ -13,7 +13,11 @@ public record KvConfig(long sessionIdleIndexesMax, int sessionsMax) {
     public static final KvConfig DEFAULT = new KvConfig(1_000_000, 100_000);
 
     public KvConfig {
-        KvLimits.require(sessionIdleIndexesMax >= 1, "sessionIdleIndexesMax " + sessionIdleIndexesMax + " < 1");
-        KvLimits.require(sessionsMax >= 1, "sessionsMax " + sessionsMax + " < 1");
+        if (sessionIdleIndexesMax < 1) {
+            throw new IllegalArgumentException("sessionIdleIndexesMax " + sessionIdleIndexesMax + " < 1");
+        }
+        if (sessionsMax < 1) {
+            throw new IllegalArgumentException("sessionsMax " + sessionsMax + " < 1");
+        }
     }
 }

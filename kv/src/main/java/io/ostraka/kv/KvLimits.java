@@ -18,6 +18,7 @@ public final class KvLimits {
     /** Largest scan limit. */
     public static final int SCAN_LIMIT_MAX = 10_000;
 
+    /** For constant messages only: a message built with {@code +} would be built on every call. */
     static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);
@@ -25,14 +26,18 @@ public final class KvLimits {
     }
 
     static void requireKey(byte[] key, String what) {
-        require(key != null, what + " is null");
-        require(key.length <= KEY_BYTES_MAX,
-                what + " of " + key.length + " bytes exceeds " + KEY_BYTES_MAX);
+        if (key == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        if (key.length > KEY_BYTES_MAX) {
+            throw new IllegalArgumentException(what + " of " + key.length + " bytes exceeds " + KEY_BYTES_MAX);
+        }
     }
 
     static void requireValue(byte[] value) {
         require(value != null, "value is null");
-        require(value.length <= VALUE_BYTES_MAX,
-                "value of " + value.length + " bytes exceeds " + VALUE_BYTES_MAX);
+        if (value.length > VALUE_BYTES_MAX) {
+            throw new IllegalArgumentException("value of " + value.length + " bytes exceeds " + VALUE_BYTES_MAX);
+        }
     }
 }

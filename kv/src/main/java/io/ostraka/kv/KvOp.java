@@ -100,8 +100,9 @@ public sealed interface KvOp {
     record Delete(List<byte[]> keys) implements KvOp {
         public Delete {
             KvLimits.require(keys != null && !keys.isEmpty(), "delete needs at least one key");
-            KvLimits.require(keys.size() <= KvLimits.DELETE_KEYS_MAX,
-                    "delete of " + keys.size() + " keys exceeds " + KvLimits.DELETE_KEYS_MAX);
+            if (keys.size() > KvLimits.DELETE_KEYS_MAX) {
+                throw new IllegalArgumentException("delete of " + keys.size() + " keys exceeds " + KvLimits.DELETE_KEYS_MAX);
+            }
             for (byte[] key : keys) {
                 KvLimits.requireKey(key, "key");
             }
@@ -158,7 +159,9 @@ public sealed interface KvOp {
         public CompareAndSet {
             KvLimits.requireKey(key, "key");
             KvLimits.requireValue(value);
-            KvLimits.require(expectedVersion >= 0, "expectedVersion " + expectedVersion + " < 0");
+            if (expectedVersion < 0) {
+                throw new IllegalArgumentException("expectedVersion " + expectedVersion + " < 0");
+            }
         }
 
         @Override
@@ -228,8 +231,9 @@ public sealed interface KvOp {
             if (end != null) {
                 KvLimits.requireKey(end, "end");
             }
-            KvLimits.require(limit >= 1 && limit <= KvLimits.SCAN_LIMIT_MAX,
-                    "scan limit " + limit + " outside [1, " + KvLimits.SCAN_LIMIT_MAX + "]");
+            if (limit < 1 || limit > KvLimits.SCAN_LIMIT_MAX) {
+                throw new IllegalArgumentException("scan limit " + limit + " outside [1, " + KvLimits.SCAN_LIMIT_MAX + "]");
+            }
         }
 
         @Override
@@ -303,12 +307,14 @@ public sealed interface KvOp {
     record Batch(List<KvOp> ops) implements KvOp {
         public Batch {
             KvLimits.require(ops != null && !ops.isEmpty(), "batch needs at least one operation");
-            KvLimits.require(ops.size() <= KvLimits.BATCH_OPS_MAX,
-                    "batch of " + ops.size() + " operations exceeds " + KvLimits.BATCH_OPS_MAX);
+            if (ops.size() > KvLimits.BATCH_OPS_MAX) {
+                throw new IllegalArgumentException("batch of " + ops.size() + " operations exceeds " + KvLimits.BATCH_OPS_MAX);
+            }
             for (KvOp op : ops) {
                 KvLimits.require(op != null, "null operation in batch");
-                KvLimits.require(isAllowedInBatch(op.code()),
-                        op.code() + " is not allowed inside a batch");
+                if (!isAllowedInBatch(op.code())) {
+                    throw new IllegalArgumentException(op.code() + " is not allowed inside a batch");
+                }
             }
             ops = List.copyOf(ops);
         }
