@@ -3,9 +3,13 @@ package io.ostraka.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ostraka.sim.history.History;
+import io.ostraka.transport.NettyIo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three real server processes on loopback under a client workload (RESP, every node): the
  * leader is SIGKILLed and restarted, a follower is SIGSTOPped and resumed. The recorded history
  * (the simulator's format) must be linearizable — which includes that no acknowledged write was
- * lost — and the cluster must serve again afterwards.
+ * lost — and the cluster must serve again afterwards. Node 3 runs on Netty's NIO transport, the
+ * others on native epoll where the platform has it, so the two are exercised together.
  */
 class ClusterProcessTest {
     @TempDir
@@ -21,7 +26,8 @@ class ClusterProcessTest {
 
     @Test
     void killAndPauseUnderLoadLosesNothingAndStaysLinearizable() throws Exception {
-        try (ProcessCluster cluster = new ProcessCluster(dir, 3, "--storage", "rocksdb")) {
+        try (ProcessCluster cluster = new ProcessCluster(dir, 3, List.of("-Xmx256m"),
+                Map.of(3L, List.of("-Dostraka.netty.nio=true")), "--storage", "rocksdb")) {
             long leader = cluster.awaitLeader(Duration.ofSeconds(60));
             RespWorkload workload = new RespWorkload(cluster, new ArrayList<>(cluster.ports.keySet()), 4).start();
             ProcessCluster.await(() -> workload.opsDone() > 40, Duration.ofSeconds(60), "a first batch of operations");
@@ -42,6 +48,8 @@ class ClusterProcessTest {
 
             History h = workload.stopAndCheck(dir.resolve("history.jsonl"), second);
             assertThat(h.operations().size()).isGreaterThan(120);
+            assertThat(Files.readString(dir.resolve("node-3.log"))).contains(" io nio");
+            assertThat(Files.readString(dir.resolve("node-1.log"))).contains(NettyIo.nativeEpoll() ? " io epoll" : " io nio");
         }
     }
 }

@@ -48,6 +48,7 @@ final class ProcessCluster implements AutoCloseable {
     private final int initialMembers;
     private final String members;
     private final List<String> jvmFlags;
+    private final Map<Long, List<String>> nodeJvmFlags;
     private final List<String> extraFlags;
     /** Nodes that start with --join (this client address) instead of --initial-members. */
     private final TreeMap<Long, String> joinAddresses = new TreeMap<>();
@@ -60,9 +61,16 @@ final class ProcessCluster implements AutoCloseable {
 
     /** {@code size} initial members, all started; {@code jvmFlags} replace the default heap limit. */
     ProcessCluster(Path root, int size, List<String> jvmFlags, String... extraFlags) throws IOException {
+        this(root, size, jvmFlags, Map.of(), extraFlags);
+    }
+
+    /** As above, and {@code nodeJvmFlags} added for the nodes it names. */
+    ProcessCluster(Path root, int size, List<String> jvmFlags, Map<Long, List<String>> nodeJvmFlags,
+            String... extraFlags) throws IOException {
         this.root = root;
         this.initialMembers = size;
         this.jvmFlags = List.copyOf(jvmFlags);
+        this.nodeJvmFlags = Map.copyOf(nodeJvmFlags);
         this.extraFlags = List.of(extraFlags);
         StringBuilder m = new StringBuilder();
         for (long id = 1; id <= size; id++) {
@@ -134,6 +142,7 @@ final class ProcessCluster implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmFlags);
+        command.addAll(nodeJvmFlags.getOrDefault(id, List.of()));
         command.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "server",
                 "--node-id", Long.toString(id), "--data-dir", dir.toString(),

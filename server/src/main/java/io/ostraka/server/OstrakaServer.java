@@ -2,7 +2,6 @@ package io.ostraka.server;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ostraka.kv.KvConfig;
 import io.ostraka.kv.KvStateMachine;
@@ -23,6 +22,7 @@ import io.ostraka.server.metrics.ServerMetrics;
 import io.ostraka.server.resp.RespServer;
 import io.ostraka.server.resp.RespServerConfig;
 import io.ostraka.transport.GrpcTransport;
+import io.ostraka.transport.NettyIo;
 import io.ostraka.transport.TransportConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -107,7 +107,7 @@ public final class OstrakaServer implements AutoCloseable {
         // request, the Raft round trip it causes and its reply wake no thread but the one that
         // reads the socket (on a small virtual machine each wake-up costs tens of microseconds).
         ioGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("ostraka-io-" + config.nodeId, true),
-                NioIoHandler.newFactory());
+                NettyIo.ioHandlerFactory());
         transport = new GrpcTransport(TransportConfig.builder(config.nodeId, CLUSTER_ID)
                 .ioGroup(ioGroup)
                 .listenHost(config.peerListen.host())
@@ -179,7 +179,8 @@ public final class OstrakaServer implements AutoCloseable {
         http.route("/events", events);
         http.route("/metrics", metrics::handle);
         http.start();
-        log.info("node {} started: resp {} peer {} http {} data {}", config.nodeId, resp.port(), transport.port(), http.port(), config.dataDir);
+        log.info("node {} started: resp {} peer {} http {} data {} io {}", config.nodeId, resp.port(), transport.port(),
+                http.port(), config.dataDir, NettyIo.nativeEpoll() ? "epoll" : "nio");
     }
 
     /** Session ids unique across the cluster and across restarts: node id, a random epoch, a counter. */

@@ -12,9 +12,6 @@ import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.ostraka.node.ErrorCode;
@@ -106,11 +103,11 @@ public final class GrpcTransport implements Transport {
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax(), config.random());
         this.threadPrefix = "ostraka-transport-" + config.nodeId();
         this.boss = new MultiThreadIoEventLoopGroup(1, new NamedThreadFactory(threadPrefix + "-boss"),
-                NioIoHandler.newFactory());
+                NettyIo.ioHandlerFactory());
         this.ownsWorkers = config.ioGroup() == null;
         this.workers = ownsWorkers
                 ? new MultiThreadIoEventLoopGroup(config.ioThreads(), new NamedThreadFactory(threadPrefix + "-io"),
-                        NioIoHandler.newFactory())
+                        NettyIo.ioHandlerFactory())
                 : config.ioGroup();
         this.callbacks = Executors.newFixedThreadPool(CALLBACK_THREADS, new NamedThreadFactory(threadPrefix + "-grpc"));
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
@@ -159,7 +156,7 @@ public final class GrpcTransport implements Transport {
                         config.security().serverCredentials())
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .channelType(NioServerSocketChannel.class)
+                .channelType(NettyIo.serverChannelType())
                 .executor(callbacks)
                 .callExecutor(new DirectForMessages())
                 .maxInboundMessageSize(config.frameBytesMax())
@@ -394,7 +391,7 @@ public final class GrpcTransport implements Transport {
     private ManagedChannel newChannel(String hostPort) {
         return NettyChannelBuilder.forTarget(hostPort, config.security().channelCredentials())
                 .eventLoopGroup(workers)
-                .channelType(NioSocketChannel.class)
+                .channelType(NettyIo.socketChannelType())
                 .executor(callbacks)
                 .maxInboundMessageSize(config.frameBytesMax())
                 .keepAliveTime(30, TimeUnit.SECONDS)

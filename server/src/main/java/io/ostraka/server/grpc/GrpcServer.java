@@ -4,9 +4,9 @@ import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.ostraka.api.ClientApi;
 import io.ostraka.server.KvService;
+import io.ostraka.transport.NettyIo;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -140,7 +140,7 @@ public final class GrpcServer implements AutoCloseable {
             builder.executor(executor);
         } else {
             builder.bossEventLoopGroup(ioGroup).workerEventLoopGroup(ioGroup)
-                    .channelType(NioServerSocketChannel.class).directExecutor();
+                    .channelType(NettyIo.serverChannelType()).directExecutor();
         }
         Server server = builder.build();
         try {

@@ -9,15 +9,16 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ostraka.server.KvService;
+import io.ostraka.transport.NettyIo;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -51,6 +52,7 @@ public final class RespServer implements AutoCloseable {
             GlobalEventExecutor.INSTANCE);
     private final EventLoopGroup lentGroup;
     private EventLoopGroup group;
+    private final List<Thread> ownThreads = new CopyOnWriteArrayList<>(); // of a group we made
     private Channel listener;
     private int boundPort = -1;
 
@@ -79,11 +81,19 @@ public final class RespServer implements AutoCloseable {
         }
         RespCommands commands = new RespCommands(service, config, connections::size, this::port);
         // One group accepts and serves: the lent one, or one of our own.
+        DefaultThreadFactory threadFactory = new DefaultThreadFactory("ostraka-resp", true) {
+            @Override
+            public Thread newThread(Runnable r) {
+                Thread t = super.newThread(r);
+                ownThreads.add(t);
+                return t;
+            }
+        };
         group = lentGroup != null ? lentGroup : new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
-                new DefaultThreadFactory("ostraka-resp", true), NioIoHandler.newFactory());
+                threadFactory, NettyIo.ioHandlerFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NioServerSocketChannel.class)
+                .channel(NettyIo.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, 512)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -133,6 +143,11 @@ public final class RespServer implements AutoCloseable {
         connections.close().await();
         if (group != lentGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).await();
+            // The group reports termination from its threads just before they exit.
+            for (Thread t : ownThreads) {
+                t.join(TimeUnit.SECONDS.toMillis(2));
+            }
+            ownThreads.clear();
         }
         group = null;
         listener = null;
