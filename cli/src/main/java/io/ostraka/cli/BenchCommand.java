@@ -53,6 +53,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "10s", description = "load before measuring, while the JIT compilers settle (default ${DEFAULT-VALUE})")
     String warmup;
 
+    /** The leak detector level of the Netty shaded into grpc-netty-shaded, which the client uses. */
+    private static final String CLIENT_LEAK_DETECTION = "io.grpc.netty.shaded.io.netty.leakDetection.level";
+
     private final Recorder recorder = new Recorder(3);
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -64,6 +67,10 @@ final class BenchCommand implements Callable<Integer> {
         if (clients < 1 || valueSize < 0 || keys < 1 || readRatio < 0 || readRatio > 1) {
             System.err.println("bench: --clients, --keys must be >= 1, --value-size >= 0, --read-ratio in [0, 1]");
             return 2;
+        }
+        if (System.getProperty(CLIENT_LEAK_DETECTION) == null) {
+            // As in the server: no leak-tracking stack traces in the process that measures.
+            System.setProperty(CLIENT_LEAK_DETECTION, "disabled");
         }
         byte[] value = new byte[valueSize];
         new SplittableRandom(1).nextBytes(value);

@@ -78,9 +78,11 @@ final class Router {
             }
             // Callbacks run on the channel's I/O thread (see RequestRunner#unary): a response
             // completes the caller's future, and a closed-loop caller's next request is written,
-            // without a hop through another thread.
+            // without a hop through another thread. gRPC's own retry layer is off: RequestRunner
+            // retries (with the session, so a write applies once), and the layer wrapped every
+            // call in a RetriableStream with its buffer.
             return channels.computeIfAbsent(address, a -> ManagedChannelBuilder.forTarget(a).usePlaintext()
-                    .directExecutor().build());
+                    .directExecutor().disableRetry().build());
         }
     }
 
