@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import ch.qos.logback.core.AppenderBase;
 import io.ostraka.raft.RaftEvent;
 import io.ostraka.raft.SnapshotMetadata;
 import java.nio.file.Path;
@@ -160,14 +160,22 @@ class NodeEventsTest {
     @Test
     void everyEventIsLoggedWithItsFieldsAsKeyValuePairs() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(EventLog.LOGGER);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        // The loop thread appends while this thread looks: logback's ListAppender keeps a plain
+        // ArrayList, so collect into a concurrent list instead.
+        List<ILoggingEvent> logged = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> appender = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                logged.add(event);
+            }
+        };
         appender.start();
         logger.addAppender(appender);
         try (NodeCluster c = new NodeCluster(dir, false, 1, o -> o)) {
             c.awaitLeader();
-            NodeCluster.await(() -> appender.list.stream().anyMatch(e -> e.getMessage().startsWith("LeaderElected")),
+            NodeCluster.await(() -> logged.stream().anyMatch(e -> e.getMessage().startsWith("LeaderElected")),
                     "the election to be logged");
-            ILoggingEvent elected = appender.list.stream().filter(e -> e.getMessage().startsWith("LeaderElected"))
+            ILoggingEvent elected = logged.stream().filter(e -> e.getMessage().startsWith("LeaderElected"))
                     .findFirst().orElseThrow();
             Map<String, Object> fields = elected.getKeyValuePairs().stream()
                     .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
