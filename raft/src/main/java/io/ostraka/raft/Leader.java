@@ -249,6 +249,27 @@ final class Leader {
         }
     }
 
+    /**
+     * One empty APPEND with the commit index to {@code to}, whom the configuration that just
+     * committed removes: the tracker drops it next, and commits otherwise reach followers lazily,
+     * so without this it would never apply its own removal. Sent whatever its flow state; the
+     * entries in flight ahead of it arrive first, and a member that lacks them ignores the commit.
+     */
+    void sendCommitToLeavingMember(long to) {
+        Progress pr = r.tracker.progress(to);
+        if (pr == null || pr.commitSent() >= r.log.committed()) {
+            return;
+        }
+        long prevIndex = pr.next() - 1;
+        long prevTerm = r.log.term(prevIndex);
+        if (prevTerm == RaftLog.UNKNOWN_TERM) {
+            return;
+        }
+        r.send(Message.builder(MessageType.APPEND).to(to).index(prevIndex).logTerm(prevTerm)
+                .entries(List.of()).commit(r.log.committed()));
+        pr.commitSent(Math.min(r.log.committed(), prevIndex));
+    }
+
     /** Sends entries (or a snapshot) to {@code to} if its flow state allows. */
     boolean sendAppend(long to, boolean sendIfEmpty) {
         Progress pr = r.tracker.progress(to);

@@ -556,7 +556,15 @@ final class Raft {
             ConfState committedBefore = configs.committed();
             configs.committedTo(log.committed());
             if (configs.committed() != committedBefore) {
-                // Members removed by the change that just committed stop being replicated to.
+                // Members removed by the change that just committed stop being replicated to,
+                // after one last message with the commit so that each learns its removal.
+                if (leader != null) {
+                    for (long id : tracker.all().keySet()) {
+                        if (id != this.id && !configs.current().contains(id) && !configs.committed().contains(id)) {
+                            leader.sendCommitToLeavingMember(id);
+                        }
+                    }
+                }
                 tracker.applyConf(configs.current(), log.lastIndex(), configs.committed().allNodes());
             }
             if (leader != null) {

@@ -54,6 +54,21 @@ class MembershipTest {
     }
 
     @Test
+    void aRemovedVoterLearnsThatItsRemovalCommitted() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        long index = ((ProposeResult.Accepted) c.proposeConf(1, ConfChange.remove(3))).firstIndex();
+        c.stabilize();
+        // The leader stops replicating to 3 at the commit; it sends the commit first, so 3 applies
+        // its own removal instead of waiting forever with the change uncommitted.
+        assertThat(c.core(3).committed()).isGreaterThanOrEqualTo(index);
+        assertThat(c.core(3).applied()).isGreaterThanOrEqualTo(index);
+        c.tick(1, 20);
+        c.stabilize();
+        assertThat(c.core(1).status().peers()).doesNotContainKey(3L);
+    }
+
+    @Test
     void jointConsensusReplacesTwoVotersAndLeavesAutomatically() {
         Cluster c = Cluster.of(1, 2, 3);
         c.elect(1);

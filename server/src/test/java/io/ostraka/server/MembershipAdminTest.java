@@ -127,8 +127,10 @@ class MembershipAdminTest {
             channels.add(toNew);
             AdminGrpc.AdminBlockingStub admin4 = AdminGrpc.newBlockingStub(toNew).withDeadlineAfter(30, TimeUnit.SECONDS);
             long removed = leader == 1 ? 2 : 1;
-            admin4.memberRemove(MemberRemoveRequest.newBuilder().setId(removed).build());
+            long removal = admin4.memberRemove(MemberRemoveRequest.newBuilder().setId(removed).build()).getIndex();
             assertThat(servers.get(4L).group().status().conf().voters()).doesNotContain(removed).hasSize(3);
+            // The removed node gets no more messages, but the last one told it the removal committed.
+            await(() -> servers.get(removed).group().status().applied() >= removal, "the removed node to apply its removal");
         } finally {
             for (ManagedChannel c : channels) {
                 c.shutdownNow();
