@@ -157,7 +157,8 @@ final class GroupRunner {
      * Like {@link #execute(Runnable)} for a caller waiting on {@code caller}, which fails with
      * STOPPED instead of never completing when the node is closed: at once once close began (the
      * loop may still run, but the groups already failed their callers), or when the loop stops
-     * before running {@code work}.
+     * before running {@code work}. Checked again when the task runs: a call that saw the node open
+     * may still queue its task behind the one in which close fails every caller.
      */
     void execute(Runnable work, CompletableFuture<?> caller) {
         if (node.isClosed()) {
@@ -168,7 +169,11 @@ final class GroupRunner {
         loop.execute(new EventLoop.Refusable() {
             @Override
             public void run() {
-                guarded.run();
+                if (node.isClosed()) {
+                    refuse();
+                } else {
+                    guarded.run();
+                }
             }
 
             @Override
@@ -872,6 +877,11 @@ final class GroupRunner {
             f.completeExceptionally(error);
         }
         confChanges.clear();
+        for (CompletableFuture<SnapshotMetadata> f : snapshotWaiters) {
+            f.completeExceptionally(error);
+        }
+        snapshotWaiters.clear();
+        snapshotRequested = false;
     }
 
     Throwable failure() {
