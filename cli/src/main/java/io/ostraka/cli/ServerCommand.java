@@ -30,6 +30,7 @@ final class ServerCommand implements Callable<Integer> {
     List<String> settings = new java.util.ArrayList<>();
 
     private static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
+    private static final String LEGACY_LEAK_DETECTION_PROPERTY = "io.netty.leakDetectionLevel";
 
     @Override
     public Integer call() throws Exception {
@@ -45,7 +46,7 @@ final class ServerCommand implements Callable<Integer> {
             System.out.print(config.describe());
             return 0;
         }
-        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null) {
+        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null && System.getProperty(LEGACY_LEAK_DETECTION_PROPERTY) == null) {
             // Netty tracks one buffer in 128 for leaks by default, filling in a stack trace each
             // time: about 1% of a busy server's CPU. Tests run servers in-process and keep it.
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);

@@ -102,13 +102,14 @@ public final class GrpcTransport implements Transport {
         this.handshake = new Handshake(config);
         this.backoff = new Backoff(config.backoffBase(), config.backoffMax(), config.random());
         this.threadPrefix = "ostraka-transport-" + config.nodeId();
-        this.boss = new MultiThreadIoEventLoopGroup(1, new NamedThreadFactory(threadPrefix + "-boss"),
-                NettyIo.ioHandlerFactory());
         this.ownsWorkers = config.ioGroup() == null;
         this.workers = ownsWorkers
                 ? new MultiThreadIoEventLoopGroup(config.ioThreads(), new NamedThreadFactory(threadPrefix + "-io"),
                         NettyIo.ioHandlerFactory())
                 : config.ioGroup();
+        // The listening channel registers with the boss loop: the same kind as the workers'.
+        this.boss = new MultiThreadIoEventLoopGroup(1, new NamedThreadFactory(threadPrefix + "-boss"),
+                NettyIo.ioHandlerFactoryLike(workers));
         this.callbacks = Executors.newFixedThreadPool(CALLBACK_THREADS, new NamedThreadFactory(threadPrefix + "-grpc"));
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
                 new NamedThreadFactory(threadPrefix + "-timer"));
@@ -156,7 +157,7 @@ public final class GrpcTransport implements Transport {
                         config.security().serverCredentials())
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .channelType(NettyIo.serverChannelType())
+                .channelType(NettyIo.serverChannelType(workers))
                 .executor(callbacks)
                 .callExecutor(new DirectForMessages())
                 .maxInboundMessageSize(config.frameBytesMax())
@@ -391,7 +392,7 @@ public final class GrpcTransport implements Transport {
     private ManagedChannel newChannel(String hostPort) {
         return NettyChannelBuilder.forTarget(hostPort, config.security().channelCredentials())
                 .eventLoopGroup(workers)
-                .channelType(NettyIo.socketChannelType())
+                .channelType(NettyIo.socketChannelType(workers))
                 .executor(callbacks)
                 .maxInboundMessageSize(config.frameBytesMax())
                 .keepAliveTime(30, TimeUnit.SECONDS)

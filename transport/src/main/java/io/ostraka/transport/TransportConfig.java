@@ -35,7 +35,8 @@ import java.util.random.RandomGenerator;
  *                               ({@link GrpcTransport#loopHosts()}), so one per loop is best
  * @param ioGroup                an event loop group to do the network I/O on instead of
  *                               {@code ioThreads} threads of the transport's own (null: own); its
- *                               owner shuts it down, after closing the transport
+ *                               owner shuts it down, after closing the transport. NIO or native
+ *                               epoll: the transport's channels follow its kind ({@link NettyIo})
  */
 public record TransportConfig(
         long nodeId,

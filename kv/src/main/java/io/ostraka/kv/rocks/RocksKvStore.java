@@ -46,8 +46,10 @@ import org.rocksdb.WriteOptions;
  * write is never applied twice and no dedup record is lost. See {@link RocksKvOptions.WalMode} for
  * why no mode needs an fsync per write.
  *
- * <p>The exact key count ({@code DBSIZE}) is kept in {@code meta} and maintained by {@link #write},
- * which checks each written key's presence ({@code keyExists}: memtable, then Bloom filters).
+ * <p>The exact key count ({@code DBSIZE}) is kept in {@code meta} and maintained by {@link #write}:
+ * from the batch's own delta when every put and delete said whether its key existed (the state
+ * machine's writes, which read each key first), else by checking each written key's presence
+ * ({@code keyExists}: memtable, then Bloom filters).
  *
  * <p>Every native object (options, cache, filter, handles, iterators, snapshots, batches) is
  * closed: iterators and batches by try-with-resources, the rest by {@link #close}. Not thread-safe,

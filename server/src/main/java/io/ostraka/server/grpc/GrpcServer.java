@@ -140,7 +140,7 @@ public final class GrpcServer implements AutoCloseable {
             builder.executor(executor);
         } else {
             builder.bossEventLoopGroup(ioGroup).workerEventLoopGroup(ioGroup)
-                    .channelType(NettyIo.serverChannelType()).directExecutor();
+                    .channelType(NettyIo.serverChannelType(ioGroup)).directExecutor();
         }
         Server server = builder.build();
         try {

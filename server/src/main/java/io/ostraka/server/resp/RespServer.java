@@ -93,7 +93,7 @@ public final class RespServer implements AutoCloseable {
                 threadFactory, NettyIo.ioHandlerFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
-                .channel(NettyIo.serverChannelType())
+                .channel(NettyIo.serverChannelType(group))
                 .option(ChannelOption.SO_BACKLOG, 512)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.ostraka.api.ClientApi;
 import io.ostraka.api.kv.v1.KvGrpc;
@@ -17,7 +18,6 @@ import io.ostraka.kv.KvCommand;
 import io.ostraka.kv.KvOp;
 import io.ostraka.kv.ReadConsistency;
 import io.ostraka.server.KvService;
-import io.ostraka.transport.NettyIo;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +66,8 @@ class GrpcServerTest {
 
     @Test
     void withALentGroupHandlersRunOnItsThreadAndCloseLeavesItRunning() throws Exception {
-        EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lent-io", true), NettyIo.ioHandlerFactory());
+        // NIO, whatever the process uses for its own groups: the channels must follow the lent group.
+        EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("lent-io", true), NioIoHandler.newFactory());
         List<String> handlerThreads = new CopyOnWriteArrayList<>();
         LocalKvService local = new LocalKvService();
         KvService recording = new KvService() {
