@@ -155,16 +155,12 @@ final class GroupRunner {
 
     /**
      * Like {@link #execute(Runnable)} for a caller waiting on {@code caller}, which fails with
-     * STOPPED instead of never completing when the node is closed: at once once close began (the
-     * loop may still run, but the groups already failed their callers), or when the loop stops
-     * before running {@code work}. Checked again when the task runs: a call that saw the node open
-     * may still queue its task behind the one in which close fails every caller.
+     * STOPPED instead of never completing when the node is closed: the loop refuses the task once
+     * stopped (at once, for a call made after close), and a task that runs after close began is
+     * refused then — the groups have already failed their callers, and a task queued behind that
+     * would register one nobody completes.
      */
     void execute(Runnable work, CompletableFuture<?> caller) {
-        if (node.isClosed()) {
-            caller.completeExceptionally(stopped());
-            return;
-        }
         Runnable guarded = guardedTask(work);
         loop.execute(new EventLoop.Refusable() {
             @Override

@@ -251,23 +251,20 @@ final class Leader {
 
     /**
      * One empty APPEND with the commit index to {@code to}, whom the configuration that just
-     * committed removes: the tracker drops it next, and commits otherwise reach followers lazily,
-     * so without this it would never apply its own removal. Sent whatever its flow state; the
-     * entries in flight ahead of it arrive first, and a member that lacks them ignores the commit.
+     * committed removed, with {@code pr} its last progress: the tracker dropped it, and commits
+     * otherwise reach followers lazily, so without this it would never apply its own removal.
+     * Sent whatever its flow state; the entries in flight ahead of it arrive first, and a member
+     * that lacks them ignores the commit.
      */
-    void sendCommitToLeavingMember(long to) {
-        Progress pr = r.tracker.progress(to);
-        if (pr == null || pr.commitSent() >= r.log.committed()) {
+    void sendCommitToLeavingMember(long to, Progress pr) {
+        if (to == r.id || pr.commitSent() >= r.log.committed()) {
             return;
         }
         long prevIndex = pr.next() - 1;
         long prevTerm = r.log.term(prevIndex);
-        if (prevTerm == RaftLog.UNKNOWN_TERM) {
-            return;
+        if (prevTerm != RaftLog.UNKNOWN_TERM) {
+            sendAppendMessage(to, pr, prevIndex, prevTerm, List.of());
         }
-        r.send(Message.builder(MessageType.APPEND).to(to).index(prevIndex).logTerm(prevTerm)
-                .entries(List.of()).commit(r.log.committed()));
-        pr.commitSent(Math.min(r.log.committed(), prevIndex));
     }
 
     /** Sends entries (or a snapshot) to {@code to} if its flow state allows. */
@@ -291,11 +288,15 @@ final class Leader {
         for (Entry e : entries) {
             bytes += e.sizeBytes();
         }
+        sendAppendMessage(to, pr, prevIndex, prevTerm, entries);
+        pr.sentEntries(entries.size(), bytes);
+        return true;
+    }
+
+    private void sendAppendMessage(long to, Progress pr, long prevIndex, long prevTerm, List<Entry> entries) {
         r.send(Message.builder(MessageType.APPEND).to(to).index(prevIndex).logTerm(prevTerm)
                 .entries(entries).commit(r.log.committed()));
         pr.commitSent(Math.min(r.log.committed(), prevIndex + entries.size()));
-        pr.sentEntries(entries.size(), bytes);
-        return true;
     }
 
     private boolean sendSnapshot(long to, Progress pr) {

@@ -2,9 +2,11 @@ package io.ostraka.raft;
 
 import io.ostraka.raft.confchange.ConfChange;
 import io.ostraka.raft.confchange.ConfChangeException;
+import io.ostraka.raft.tracker.Progress;
 import io.ostraka.raft.tracker.ProgressTracker;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.random.RandomGenerator;
 
 /**
@@ -558,14 +560,11 @@ final class Raft {
             if (configs.committed() != committedBefore) {
                 // Members removed by the change that just committed stop being replicated to,
                 // after one last message with the commit so that each learns its removal.
+                SortedMap<Long, Progress> dropped =
+                        tracker.applyConf(configs.current(), log.lastIndex(), configs.committed().allNodes());
                 if (leader != null) {
-                    for (long id : tracker.all().keySet()) {
-                        if (id != this.id && !configs.current().contains(id) && !configs.committed().contains(id)) {
-                            leader.sendCommitToLeavingMember(id);
-                        }
-                    }
+                    dropped.forEach(leader::sendCommitToLeavingMember);
                 }
-                tracker.applyConf(configs.current(), log.lastIndex(), configs.committed().allNodes());
             }
             if (leader != null) {
                 leader.onCommitAdvanced();

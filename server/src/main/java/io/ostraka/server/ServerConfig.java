@@ -128,12 +128,7 @@ public final class ServerConfig {
             throw invalid(Setting.STORAGE, "must be rocksdb or memory");
         }
         memoryStorage = storage.equals("memory");
-        rocksWal = switch (string(Setting.ROCKSDB_WAL)) {
-            case "synced" -> RocksKvOptions.WalMode.SYNCED;
-            case "unsynced" -> RocksKvOptions.WalMode.UNSYNCED;
-            case "disabled" -> RocksKvOptions.WalMode.DISABLED;
-            default -> throw invalid(Setting.ROCKSDB_WAL, "must be disabled, unsynced or synced");
-        };
+        rocksWal = oneOf(Setting.ROCKSDB_WAL, RocksKvOptions.WalMode.class, "must be disabled, unsynced or synced");
         dev = bool(Setting.DEV);
         heartbeat = Duration.ofMillis(positiveLong(Setting.HEARTBEAT_MS));
         election = Duration.ofMillis(positiveLong(Setting.ELECTION_MS));
@@ -161,7 +156,7 @@ public final class ServerConfig {
         if (segmentBytes < (1 << 20) || segmentBytes > (1L << 30)) {
             throw invalid(Setting.SEGMENT_BYTES, "must be between 1 MiB and 1 GiB");
         }
-        readConsistency = consistency();
+        readConsistency = oneOf(Setting.READ_CONSISTENCY, ReadConsistency.class, "must be linearizable, lease, follower or stale");
         requestTimeout = Duration.ofMillis(positiveLong(Setting.REQUEST_TIMEOUT_MS));
         long maxValue = positiveLong(Setting.MAX_VALUE_BYTES);
         if (maxValue > (512L << 20)) {
@@ -378,11 +373,12 @@ public final class ServerConfig {
         return List.copyOf(byId.values());
     }
 
-    private ReadConsistency consistency() {
+    /** The constant of {@code type} a setting names, in any case. */
+    private <E extends Enum<E>> E oneOf(Setting setting, Class<E> type, String rule) {
         try {
-            return ReadConsistency.valueOf(string(Setting.READ_CONSISTENCY).toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, string(setting).toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw invalid(Setting.READ_CONSISTENCY, "must be linearizable, lease, follower or stale");
+            throw invalid(setting, rule);
         }
     }
 

@@ -322,20 +322,23 @@ public final class RocksKvStore implements KvStore {
 
     /** Adds the key puts and deletes to {@code rocksBatch}; returns the change in the key count. */
     private long addKeyWrites(KvWriteBatch batch, WriteBatch rocksBatch) {
-        if (batch.knowsKeyCountDelta()) {
-            batch.forEach(new KvWriteBatch.Visitor() {
-                @Override
-                public void put(byte[] key, VersionedValue value) {
-                    batchPut(rocksBatch, dataFamily, key, RocksEncoding.encodeValue(value));
-                }
+        long delta = batch.knowsKeyCountDelta() ? batch.keyCountDelta() : lookUpKeyCountDelta(batch);
+        batch.forEach(new KvWriteBatch.Visitor() {
+            @Override
+            public void put(byte[] key, VersionedValue value) {
+                batchPut(rocksBatch, dataFamily, key, RocksEncoding.encodeValue(value));
+            }
 
-                @Override
-                public void delete(byte[] key) {
-                    batchDelete(rocksBatch, dataFamily, key);
-                }
-            });
-            return batch.keyCountDelta();
-        }
+            @Override
+            public void delete(byte[] key) {
+                batchDelete(rocksBatch, dataFamily, key);
+            }
+        });
+        return delta;
+    }
+
+    /** The change in the key count of a batch that did not say whether its keys existed: looked up. */
+    private long lookUpKeyCountDelta(KvWriteBatch batch) {
         // Presence of keys already written by this batch (a batch may touch a key twice).
         TreeMap<byte[], Boolean> written = new TreeMap<>(Bytes.UNSIGNED_LEXICOGRAPHIC);
         long[] delta = {0};
@@ -346,14 +349,12 @@ public final class RocksKvStore implements KvStore {
                     delta[0]++;
                 }
                 written.put(key, Boolean.TRUE);
-                batchPut(rocksBatch, dataFamily, key, RocksEncoding.encodeValue(value));
             }
 
             @Override
             public void delete(byte[] key) {
                 if (isPresent(key, written)) {
                     delta[0]--;
-                    batchDelete(rocksBatch, dataFamily, key);
                 }
                 written.put(key, Boolean.FALSE);
             }

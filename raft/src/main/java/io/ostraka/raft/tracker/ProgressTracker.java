@@ -33,11 +33,19 @@ public final class ProgressTracker {
      * {@code lastIndex + 1}; members that left lose theirs unless listed in {@code alsoReplicateTo}
      * (members of the last committed configuration: they keep receiving entries, as non-voters,
      * until the change that removed them commits, so they learn of their removal and go quiet).
+     * Returns the progress of the members dropped.
      */
-    public void applyConf(ConfState newConf, long lastIndex, Set<Long> alsoReplicateTo) {
+    public SortedMap<Long, Progress> applyConf(ConfState newConf, long lastIndex, Set<Long> alsoReplicateTo) {
         conf = newConf;
         voters = new JointConfig(newConf.voters(), newConf.votersOutgoing());
-        progress.keySet().removeIf(id -> !newConf.contains(id) && !alsoReplicateTo.contains(id));
+        TreeMap<Long, Progress> dropped = new TreeMap<>();
+        progress.entrySet().removeIf(e -> {
+            boolean drop = !newConf.contains(e.getKey()) && !alsoReplicateTo.contains(e.getKey());
+            if (drop) {
+                dropped.put(e.getKey(), e.getValue());
+            }
+            return drop;
+        });
         TreeSet<Long> members = new TreeSet<>(newConf.allNodes());
         members.addAll(alsoReplicateTo);
         for (long id : members) {
@@ -53,6 +61,7 @@ public final class ProgressTracker {
                 p.setLearner(learner);
             }
         }
+        return dropped;
     }
 
 

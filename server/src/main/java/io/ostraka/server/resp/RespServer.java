@@ -80,17 +80,16 @@ public final class RespServer implements AutoCloseable {
             throw new IllegalStateException("RESP server already started");
         }
         RespCommands commands = new RespCommands(service, config, connections::size, this::port);
-        // One group accepts and serves: the lent one, or one of our own.
-        DefaultThreadFactory threadFactory = new DefaultThreadFactory("ostraka-resp", true) {
-            @Override
-            public Thread newThread(Runnable r) {
-                Thread t = super.newThread(r);
-                ownThreads.add(t);
-                return t;
-            }
-        };
+        // One group accepts and serves: the lent one, or one of our own (whose threads close joins).
         group = lentGroup != null ? lentGroup : new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
-                threadFactory, NettyIo.ioHandlerFactory());
+                new DefaultThreadFactory("ostraka-resp", true) {
+                    @Override
+                    public Thread newThread(Runnable r) {
+                        Thread t = super.newThread(r);
+                        ownThreads.add(t);
+                        return t;
+                    }
+                }, NettyIo.ioHandlerFactory());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NettyIo.serverChannelType(group))
