@@ -54,6 +54,9 @@ final class LocalCommand implements Callable<Integer> {
     boolean leaseReads;
 
     private final List<Process> processes = new ArrayList<>();
+    private final List<Thread> logPumps = new ArrayList<>();
+    /** Set once stopping starts: node exits from then on are expected, not news. */
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
@@ -84,7 +87,7 @@ final class LocalCommand implements Callable<Integer> {
         System.out.flush();
         for (Process p : processes) {
             p.onExit().thenRun(() -> {
-                if (stop.getCount() > 0) {
+                if (!stopping) {
                     System.err.println("ostraka local: node process " + p.pid() + " exited with " + p.exitValue());
                 }
             });
@@ -125,6 +128,7 @@ final class LocalCommand implements Callable<Integer> {
         Thread pump = new Thread(() -> prefixLines("node-" + id, p), "ostraka-local-log-" + id);
         pump.setDaemon(true);
         pump.start();
+        logPumps.add(pump);
         return p;
     }
 
@@ -177,19 +181,41 @@ final class LocalCommand implements Callable<Integer> {
         System.out.println();
     }
 
-    private void stopAll() {
-        for (Process p : processes) {
-            p.destroy(); // SIGTERM: each node hands leadership over and exits
+    /**
+     * Stops every node with SIGTERM (each shuts down gracefully; SIGKILL after 15 s), then lets
+     * the log pumps print what the nodes said on their way out before this process exits.
+     */
+    private synchronized void stopAll() {
+        if (stopping) {
+            return;
         }
+        stopping = true;
+        System.err.println("ostraka local: stopping " + processes.size() + " node" + (processes.size() == 1 ? "" : "s"));
+        for (Process p : processes) {
+            p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close the pipe of its last words
+        }
+        boolean interrupted = false;
         for (Process p : processes) {
             try {
                 if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                    System.err.println("ostraka local: node process " + p.pid() + " did not stop within 15 s; killing it");
                     p.destroyForcibly();
                 }
             } catch (InterruptedException e) {
                 p.destroyForcibly();
-                Thread.currentThread().interrupt();
+                interrupted = true;
             }
+        }
+        for (Thread pump : logPumps) {
+            try {
+                pump.join(TimeUnit.SECONDS.toMillis(2)); // the pipe ends at the node's exit: quick
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        System.err.println("ostraka local: stopped");
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

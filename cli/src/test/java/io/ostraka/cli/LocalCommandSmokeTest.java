@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's run command, {@code ostraka local}, as a user runs it: it starts three server
  * processes, prints the ready line; a write on one node is read on another; SIGTERM (Ctrl-C)
- * stops every node. (.ci/run additionally runs the ./ostraka script itself.)
+ * stops every node, and what the nodes log on their way out is still printed. (.ci/run additionally runs the ./ostraka script itself.)
  */
 class LocalCommandSmokeTest {
     @TempDir
@@ -86,11 +86,18 @@ class LocalCommandSmokeTest {
             }
             List<ProcessHandle> nodes = local.descendants().toList();
             assertThat(nodes).hasSize(3);
-            local.destroy(); // SIGTERM, as Ctrl-C would
+            local.toHandle().destroy(); // SIGTERM, as Ctrl-C would (Process.destroy() would also close our end of its output)
             assertThat(local.waitFor(60, TimeUnit.SECONDS)).isTrue();
             for (ProcessHandle node : nodes) {
                 assertThat(node.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
             }
+            reader.join(TimeUnit.SECONDS.toMillis(30));
+            String said = output.toString();
+            for (int id = 1; id <= 3; id++) {
+                assertThat(said).as("node %d's last words reach the user before local exits", id).contains("node " + id + " stopped in ");
+            }
+            assertThat(said).contains("ostraka local: stopping 3 nodes").contains("ostraka local: stopped")
+                    .as("a planned stop is not reported as a node exiting on its own").doesNotContain("exited with");
         } finally {
             local.descendants().forEach(ProcessHandle::destroyForcibly);
             local.destroyForcibly();

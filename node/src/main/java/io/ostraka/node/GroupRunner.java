@@ -239,11 +239,38 @@ final class GroupRunner {
         }
     }
 
-    void transferLeadership(long to) {
+    /**
+     * Starts a transfer to {@code to}; {@code done} fails here if the core gives it up (its
+     * success is seen by whoever polls for the new leader, as on a follower that only forwards).
+     */
+    void transferLeadership(long to, CompletableFuture<Void> done) {
+        transferWaiters.removeIf(w -> w.getValue().isDone());
+        transferWaiters.add(Map.entry(to, done));
         core.transferLeadership(to);
     }
 
+    /** The core gave up its transfer to {@code event.peer()}: whoever asked for it learns why now. */
+    private void transferGivenUp(RaftEvent event) {
+        if (transferWaiters.isEmpty()) {
+            return;
+        }
+        Status s = core.status();
+        String why = "leadership transfer to node " + event.peer() + " was given up: "
+                + event.detail().substring(event.detail().indexOf(':') + 1).trim();
+        OstrakaException error = s.role() == Role.LEADER
+                ? new OstrakaException(ErrorCode.TIMEOUT, why)
+                : new OstrakaException(ErrorCode.NOT_LEADER, why, s.leader(), null);
+        transferWaiters.removeIf(w -> {
+            if (w.getKey() == event.peer()) {
+                w.getValue().completeExceptionally(error);
+            }
+            return w.getValue().isDone();
+        });
+    }
+
     private final List<CompletableFuture<SnapshotMetadata>> snapshotWaiters = new ArrayList<>();
+    /** Callers of {@link RaftGroup#transferLeadership}, with their targets; loop thread only. */
+    private final List<Map.Entry<Long, CompletableFuture<Void>>> transferWaiters = new ArrayList<>();
 
     void requestSnapshot(CompletableFuture<SnapshotMetadata> taken) {
         snapshotRequested = true;
@@ -417,6 +444,9 @@ final class GroupRunner {
         }
         for (RaftEvent event : rd.events()) {
             node.publish(groupId, event); // first: a SnapshotReceived precedes the install it causes
+            if (event.type() == RaftEvent.Type.LEADERSHIP_TRANSFER && event.detail().startsWith("aborted")) {
+                transferGivenUp(event);
+            }
         }
         List<Message> messages = earlySent ? rd.lateMessages() : rd.messages();
         sendMessages(messages);
@@ -878,6 +908,10 @@ final class GroupRunner {
         }
         snapshotWaiters.clear();
         snapshotRequested = false;
+        for (Map.Entry<Long, CompletableFuture<Void>> w : transferWaiters) {
+            w.getValue().completeExceptionally(error);
+        }
+        transferWaiters.clear();
     }
 
     Throwable failure() {

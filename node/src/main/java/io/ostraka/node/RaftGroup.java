@@ -113,11 +113,28 @@ public final class RaftGroup {
         return f;
     }
 
-    /** Asks the leader to hand leadership to {@code to}; completes when {@code to} leads or times out. */
+    /**
+     * Asks the leader to hand leadership to {@code to}. Completes when {@code to} leads; fails
+     * when this node's core gives the transfer up (TIMEOUT after an election timeout or when the
+     * target is found down, NOT_LEADER when someone else was elected), and with TIMEOUT after the
+     * request timeout otherwise (as when a follower forwarded the request).
+     */
     public CompletableFuture<Void> transferLeadership(long to) {
-        CompletableFuture<Void> refused = new CompletableFuture<>();
-        runner.execute(() -> runner.transferLeadership(to), refused);
-        return refused.isDone() ? refused : node.awaitLeader(this, to); // awaitLeader fails on close too
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        runner.execute(() -> runner.transferLeadership(to, done), done);
+        if (done.isDone()) {
+            return done;
+        }
+        CompletableFuture<Long> leads = node.awaitLeader(this, to, node.options().requestTimeout()); // fails on close too
+        leads.whenComplete((id, e) -> {
+            if (e == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(e);
+            }
+        });
+        done.whenComplete((v, e) -> leads.cancel(false)); // given up early: stop polling
+        return done;
     }
 
     /**

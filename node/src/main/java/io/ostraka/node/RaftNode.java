@@ -312,20 +312,19 @@ public final class RaftNode implements AutoCloseable, Inbound {
         }
     }
 
-    /** Completes when {@code group}'s leader is {@code target}; fails with TIMEOUT after the request timeout. */
-    CompletableFuture<Void> awaitLeader(RaftGroup group, long target) {
-        return awaitLeader(group, target, options.requestTimeout()).thenApply(id -> null);
-    }
-
     /**
      * Completes with the leader's id once {@code group} has one ({@code target} 0: any leader),
-     * polling the published status; fails with TIMEOUT after {@code timeout}.
+     * polling the published status; fails with TIMEOUT after {@code timeout}. Cancelling the
+     * returned future stops the polling.
      */
     CompletableFuture<Long> awaitLeader(RaftGroup group, long target, java.time.Duration timeout) {
         CompletableFuture<Long> f = new CompletableFuture<>();
         long deadline = clock.nanoTime() + timeout.toNanos();
         Runnable[] check = new Runnable[1];
         check[0] = () -> {
+            if (f.isDone()) {
+                return; // cancelled by the caller
+            }
             long leader = group.leader();
             if (leader != 0 && (target == 0 || leader == target)) {
                 f.complete(leader);

@@ -145,6 +145,26 @@ class RaftNodeTest {
     }
 
     @Test
+    void aTransferTheLeaderGivesUpFailsWithTheReasonInsteadOfWaitingOutTheRequest() throws Exception {
+        try (NodeCluster c = new NodeCluster(dir, false, 3, o -> o)) {
+            long leader = c.awaitLeader();
+            long target = leader == 1 ? 3 : 1;
+            c.network.down.add(target); // it never hears TIMEOUT_NOW, so it never campaigns
+            CompletableFuture<Void> transfer = c.group(leader).transferLeadership(target);
+            assertThatThrownBy(() -> get(transfer)).hasCauseInstanceOf(OstrakaException.class)
+                    .satisfies(e -> {
+                        OstrakaException cause = (OstrakaException) e.getCause();
+                        assertThat(cause.code()).isEqualTo(ErrorCode.TIMEOUT);
+                        assertThat(cause.getMessage()).isEqualTo("leadership transfer to node " + target
+                                + " was given up: timed out after an election timeout");
+                    });
+            assertThat(c.group(leader).isLeader()).isTrue();
+            c.network.down.remove(target);
+            assertThat(CounterMachine.result(get(c.group(leader).propose(CounterMachine.add(3))))).isEqualTo(3);
+        }
+    }
+
+    @Test
     void requestsFailWithStoppedWhenTheNodeCloses() throws Exception {
         NodeCluster c = new NodeCluster(dir, false, 3, o -> o);
         long leader = c.awaitLeader();

@@ -578,6 +578,17 @@ final class Leader {
         }
     }
 
+    /**
+     * {@code peer}'s process is not running: as {@link #reportUnreachable}, and a transfer to it
+     * is given up now rather than at the end of the election timeout, since it cannot campaign.
+     */
+    void reportPeerDown(long peer) {
+        reportUnreachable(peer);
+        if (transferee != Raft.NONE && transferee == peer) {
+            abortTransfer("node " + peer + " is down");
+        }
+    }
+
     void reportSnapshot(long peer, boolean ok) {
         Progress pr = r.tracker.progress(peer);
         if (pr == null || pr.state() != ProgressState.SNAPSHOT) {

@@ -159,12 +159,12 @@ public final class RaftCore {
 
     /**
      * The transport found {@code peer}'s process not running (its address refuses connections,
-     * as after a crash). A leader stops streaming to it optimistically; a follower whose leader
-     * it is campaigns soon instead of waiting out the election timeout (not with lease reads).
+     * as after a crash). A leader stops streaming to it optimistically and gives up a transfer
+     * of leadership to it; a follower whose leader it is campaigns soon instead of waiting out the election timeout (not with lease reads).
      */
     public void reportPeerDown(long peer) {
         if (raft.role == Role.LEADER) {
-            raft.leader.reportUnreachable(peer);
+            raft.leader.reportPeerDown(peer);
         } else {
             raft.leaderDown(peer);
         }

@@ -125,6 +125,25 @@ class PeerDownTest {
         assertThat(c.core(1).role()).isEqualTo(Role.LEADER);
     }
 
+    @Test
+    void aTransferToAPeerFoundDownIsGivenUpAtOnceAndProposalsFlowAgain() {
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(2); // stopped: it will never campaign
+        c.core(1).transferLeadership(2);
+        c.process(1);
+        assertThat(c.core(1).status().transferee()).isEqualTo(2);
+        c.core(1).reportPeerDown(3); // a report about another peer leaves the transfer alone
+        assertThat(c.core(1).status().transferee()).isEqualTo(2);
+        c.core(1).reportPeerDown(2);
+        c.process(1);
+        assertThat(c.core(1).status().transferee()).isZero();
+        assertThat(c.node(1).events).anyMatch(e -> e.type() == RaftEvent.Type.LEADERSHIP_TRANSFER && e.peer() == 2
+                && e.detail().equals("aborted: node 2 is down"));
+        assertThat(c.core(1).role()).isEqualTo(Role.LEADER);
+        assertThat(c.core(1).propose("after".getBytes())).isInstanceOf(ProposeResult.Accepted.class);
+    }
+
     /** One tick for the survivors 2 and 3 of a cluster whose leader 1 is gone, then delivery. */
     private static void tickSurvivors(Cluster c) {
         c.tick(2, 1);

@@ -33,9 +33,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -246,8 +248,8 @@ public final class OstrakaServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: stop taking client requests, hand leadership over if we lead (waiting
-     * up to an election timeout), then stop the runtime and storage.
+     * Graceful shutdown: stop taking client requests, hand leadership over if we lead (see
+     * {@link #transferLeadershipBeforeExit}), then stop the runtime and storage.
      */
     @Override
     public void close() {
@@ -255,6 +257,8 @@ public final class OstrakaServer implements AutoCloseable {
             return;
         }
         closed = true;
+        long startedNanos = System.nanoTime();
+        log.info("node {} stopping", config.nodeId);
         if (joiner != null) {
             joiner.stop();
         }
@@ -277,26 +281,30 @@ public final class OstrakaServer implements AutoCloseable {
         if (lockChannel != null) {
             closeQuietly(lockChannel);
         }
+        log.info("node {} stopped in {} ms", config.nodeId, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
     }
 
+    /**
+     * Hands leadership to the voter best placed to take over ({@link Status#handOverCandidate}).
+     * Waits one and a half election timeouts at most: the core abandons a
+     * transfer after one (thesis §3.10), and the half lets a target that had already started its
+     * election finish winning it.
+     */
     private void transferLeadershipBeforeExit() {
-        Status s = group.status();
-        long best = 0;
-        long bestMatch = -1;
-        for (Map.Entry<Long, Status.PeerProgress> e : s.peers().entrySet()) {
-            if (e.getKey() != config.nodeId && !e.getValue().learner() && e.getValue().match() > bestMatch) {
-                best = e.getKey();
-                bestMatch = e.getValue().match();
-            }
-        }
+        long best = group.status().handOverCandidate();
         if (best == 0) {
-            return;
+            return; // the only voter: no one to hand over to
         }
         try {
-            group.transferLeadership(best).get(config.election.toMillis() * 2, TimeUnit.MILLISECONDS);
+            group.transferLeadership(best).get(config.election.toMillis() * 3 / 2, TimeUnit.MILLISECONDS);
             log.info("node {}: handed leadership to node {} before shutting down", config.nodeId, best);
-        } catch (Exception e) {
-            log.warn("node {}: leadership transfer to {} before shutdown did not complete: {}", config.nodeId, best, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("node {}: did not hand leadership over before shutting down: {}", config.nodeId, e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            log.warn("node {}: did not hand leadership over before shutting down: node {} was not leading after {} ms",
+                    config.nodeId, best, config.election.toMillis() * 3 / 2);
         }
     }
 

@@ -131,13 +131,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         Status s = group.status();
         long target = request.getTargetId();
         if (target == 0) {
-            long bestMatch = -1;
-            for (Map.Entry<Long, Status.PeerProgress> e : s.peers().entrySet()) {
-                if (e.getKey() != nodeId && s.conf().voters().contains(e.getKey()) && e.getValue().match() > bestMatch) {
-                    target = e.getKey();
-                    bestMatch = e.getValue().match();
-                }
-            }
+            target = s.handOverCandidate();
             if (target == 0) {
                 out.onError(GrpcErrors.invalidArgument("there is no other voter to hand leadership to", "target_id"));
                 return;
