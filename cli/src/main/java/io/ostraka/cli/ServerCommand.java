@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
@@ -71,8 +72,13 @@ final class ServerCommand implements Callable<Integer> {
         onSignal("TERM", stop);
         onSignal("INT", stop);
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "ostraka-shutdown"));
-        System.out.println("ostraka node " + config.nodeId + " ready: resp=" + server.respPort() + " peer=" + server.peerPort()
-                + " http=" + server.httpPort());
+        String ready = "ostraka node " + config.nodeId + " ready: resp=" + server.respPort() + " peer=" + server.peerPort()
+                + " http=" + server.httpPort();
+        if (LogFormat.selected() == LogFormat.JSON) {
+            LoggerFactory.getLogger(ServerCommand.class).info(ready); // one JSON object per line, this one too
+        } else {
+            System.out.println(ready);
+        }
         stopped.await();
         return 0;
     }

@@ -40,8 +40,8 @@ class LogFormatTest {
         assertThatThrownBy(() -> LogFormat.choose("xml", false)).hasMessage("OSTRAKA_LOG_FORMAT=xml: must be json, text or auto");
     }
 
-    /** A dev-mode single node whose output is read line by line until {@code until} matches one. */
-    private List<String> runServerUntil(String format, Predicate<String> until) throws Exception {
+    /** A dev-mode single node whose output is read line by line until {@code first} and {@code second} each matched a line. */
+    private List<String> runServerUntil(String format, Predicate<String> first, Predicate<String> second) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "server", "--dev", "--node-id", "1", "--data-dir", dir.toString(),
@@ -72,14 +72,14 @@ class LogFormatTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
                 synchronized (lines) {
-                    if (lines.stream().anyMatch(until)) {
+                    if (lines.stream().anyMatch(first) && lines.stream().anyMatch(second)) {
                         return new ArrayList<>(lines);
                     }
                 }
                 if (!p.isAlive() || System.nanoTime() > deadline) {
                     reader.join(TimeUnit.SECONDS.toMillis(5));
                     synchronized (lines) {
-                        throw new AssertionError("the server " + (p.isAlive() ? "did not log the line in time" : "exited")
+                        throw new AssertionError("the server " + (p.isAlive() ? "did not log the lines in time" : "exited")
                                 + "; its output:\n" + String.join("\n", lines));
                     }
                 }
@@ -95,12 +95,9 @@ class LogFormatTest {
 
     @Test
     void withoutATerminalEveryLogLineIsJsonAndRaftEventsCarryTheirFields() throws Exception {
-        List<String> lines = runServerUntil(null, l -> l.contains("\"event\":\"LeaderElected\""));
+        List<String> lines = runServerUntil(null, l -> l.contains("\"event\":\"LeaderElected\""), l -> l.contains("ostraka node 1 ready"));
         List<JsonNode> logged = new ArrayList<>();
         for (String line : lines) {
-            if (line.startsWith("ostraka node 1 ready")) {
-                continue; // the ready line is the command's own output, not a log line
-            }
             JsonNode node = JSON.readTree(line);
             assertThat(node.isObject()).as(line).isTrue();
             assertThat(node.propertyNames()).as(line).contains("@timestamp", "level", "logger_name", "message");
@@ -120,11 +117,12 @@ class LogFormatTest {
         assertThat(elected.get("detail").asString()).isEqualTo("this node");
         assertThat(elected.get("message").asString()).startsWith("LeaderElected group 1 node 1 term ");
         assertThat(logged).anyMatch(n -> n.has("event") && n.get("event").asString().equals("VoteRequested"));
+        assertThat(logged).as("the ready line is a JSON record too").anyMatch(n -> n.get("message").asString().startsWith("ostraka node 1 ready: resp="));
     }
 
     @Test
     void textModeKeepsEventsReadable() throws Exception {
-        List<String> lines = runServerUntil("text", l -> l.contains("LeaderElected"));
+        List<String> lines = runServerUntil("text", l -> l.contains("LeaderElected"), l -> l.startsWith("ostraka node 1 ready: resp="));
         String elected = lines.stream().filter(l -> l.contains("LeaderElected")).findFirst().orElseThrow();
         assertThat(elected).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  io\\.ostraka\\.events - "
                 + "LeaderElected group 1 node 1 term \\d+ index \\d+ peer 1: this node");
