@@ -11,7 +11,7 @@ import java.util.stream.Stream;
  * docs/benchmarks.md for how to build and run it.
  *
  * <pre>
- * LogBench &lt;dir&gt; raw [seconds]
+ * LogBench &lt;dir&gt; raw [seconds] [threads]
  * LogBench &lt;dir&gt; engine|rocksdb &lt;appenders,...&gt; &lt;entryBytes,...&gt; &lt;groups,...&gt; [measureSeconds]
  * LogBench &lt;dir&gt; recovery [MiB] [entryBytes]
  * </pre>
@@ -23,7 +23,8 @@ public final class LogBench {
         Path root = Path.of(args[0]);
         Files.createDirectories(root);
         switch (args[1]) {
-            case "raw" -> System.out.println(RawFsyncBench.run(fresh(root.resolve("raw")), seconds(args, 2, 3)));
+            case "raw" -> System.out.println(RawFsyncBench.run(fresh(root.resolve("raw")), seconds(args, 2, 3),
+                    args.length > 3 ? Integer.parseInt(args[3]) : 1));
             case "engine", "rocksdb" -> matrix(root, args);
             case "recovery" -> System.out.println(RecoveryBench.run(fresh(root.resolve("recovery")),
                     (args.length > 2 ? Long.parseLong(args[2]) : 1024) << 20, args.length > 3 ? Integer.parseInt(args[3]) : 1024));
