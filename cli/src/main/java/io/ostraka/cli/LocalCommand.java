@@ -69,14 +69,28 @@ final class LocalCommand implements Callable<Integer> {
             members.append(i == 1 ? "" : ",").append(i).append("=127.0.0.1:").append(peerPort + i - 1);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable stopNodes = () -> {
             stopAll();
             stop.countDown();
-        }, "ostraka-local-stop"));
+        };
+        // Ctrl-C and SIGTERM are a planned stop: handled here, so that after the nodes stopped
+        // cleanly this exits 0 like `ostraka server`, not 130/143. The hook covers the rest.
+        ServerCommand.onSignal("INT", stopNodes);
+        ServerCommand.onSignal("TERM", stopNodes);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopNodes, "ostraka-local-stop"));
         for (int i = 1; i <= nodes; i++) {
-            processes.add(startNode(i, members.toString()));
+            synchronized (this) { // a stop that has begun (Ctrl-C during start-up) starts no more nodes
+                if (stopping) {
+                    break;
+                }
+                processes.add(startNode(i, members.toString()));
+            }
         }
         if (!awaitLeader(Duration.ofSeconds(60))) {
+            if (stopping) { // interrupted by Ctrl-C: not a failure
+                stop.await();
+                return 0;
+            }
             System.err.println("ostraka local: no leader within 60 s; stopping");
             stopAll();
             return 1;
@@ -159,6 +173,9 @@ final class LocalCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     // not up yet
                 }
+            }
+            if (stopping) {
+                return false;
             }
             for (Process p : processes) {
                 if (!p.isAlive()) {

@@ -84,7 +84,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     /** Runs {@code action} (on the JVM's signal thread) when the process receives {@code signal}. */
-    private static void onSignal(String signal, Runnable action) {
+    static void onSignal(String signal, Runnable action) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> action.run());
         } catch (IllegalArgumentException unsupported) {

@@ -88,6 +88,7 @@ class LocalCommandSmokeTest {
             assertThat(nodes).hasSize(3);
             local.toHandle().destroy(); // SIGTERM, as Ctrl-C would (Process.destroy() would also close our end of its output)
             assertThat(local.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(local.exitValue()).as("a planned stop exits 0").isZero();
             for (ProcessHandle node : nodes) {
                 assertThat(node.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
             }
