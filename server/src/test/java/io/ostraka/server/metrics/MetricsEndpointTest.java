@@ -208,7 +208,9 @@ class MetricsEndpointTest {
             PrometheusText m = metrics(id);
             double fsyncs = m.value("wal_fsync_seconds_count");
             assertThat(fsyncs).isPositive();
-            assertThat(m.value("wal_batch_records_count")).as("one batch size per fsync").isEqualTo(fsyncs);
+            // One batch size per fsync. A scrape reads the metrics one after another, not as one
+            // snapshot, and the log may finish a write in between (a CI run saw 65 against 64).
+            assertThat(m.value("wal_batch_records_count")).as("one batch size per fsync").isBetween(fsyncs - 1, fsyncs + 1);
             assertThat(m.value("wal_batch_records_sum")).isGreaterThanOrEqualTo(fsyncs);
             assertThat(m.value("wal_written_bytes_total")).isPositive();
             assertThat(m.value("raft_log_bytes")).isPositive();
@@ -225,7 +227,9 @@ class MetricsEndpointTest {
             assertThat(m.value("raft_snapshot_index", "group", "1")).isGreaterThanOrEqualTo(20);
             assertThat(m.value("raft_snapshot_bytes", "group", "1")).isPositive();
             assertThat(m.value("raft_snapshots_taken_total", "group", "1")).isGreaterThanOrEqualTo(1);
-            assertThat(m.value("raft_snapshot_seconds_count", "group", "1")).isEqualTo(m.value("raft_snapshots_taken_total", "group", "1"));
+            double taken = m.value("raft_snapshots_taken_total", "group", "1");
+            assertThat(m.value("raft_snapshot_seconds_count", "group", "1")).as("one duration per snapshot (read apart, as above)")
+                    .isBetween(taken - 1, taken + 1);
             assertThat(m.value("raft_leader_changes_total", "group", "1")).isGreaterThanOrEqualTo(1);
             assertThat(m.value("transport_messages_received_total")).isPositive();
             elections += m.value("raft_elections_total", "group", "1");
