@@ -254,12 +254,11 @@ final class GroupRunner {
         if (transferWaiters.isEmpty()) {
             return;
         }
-        Status s = core.status();
         String why = "leadership transfer to node " + event.peer() + " was given up: "
                 + event.detail().substring(event.detail().indexOf(':') + 1).trim();
-        OstrakaException error = s.role() == Role.LEADER
+        OstrakaException error = core.role() == Role.LEADER
                 ? new OstrakaException(ErrorCode.TIMEOUT, why)
-                : new OstrakaException(ErrorCode.NOT_LEADER, why, s.leader(), null);
+                : new OstrakaException(ErrorCode.NOT_LEADER, why, core.leader(), null);
         transferWaiters.removeIf(w -> {
             if (w.getKey() == event.peer()) {
                 w.getValue().completeExceptionally(error);

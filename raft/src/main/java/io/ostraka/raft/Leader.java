@@ -584,7 +584,7 @@ final class Leader {
      */
     void reportPeerDown(long peer) {
         reportUnreachable(peer);
-        if (transferee != Raft.NONE && transferee == peer) {
+        if (transferee == peer) { // peer ids are never NONE
             abortTransfer("node " + peer + " is down");
         }
     }

@@ -1,6 +1,7 @@
 package io.ostraka.raft;
 
 import io.ostraka.raft.tracker.ProgressState;
+import java.util.Map;
 import java.util.SortedMap;
 
 /**
@@ -31,7 +32,7 @@ public record Status(
     public long handOverCandidate() {
         long best = 0;
         PeerProgress bestPeer = null;
-        for (java.util.Map.Entry<Long, PeerProgress> e : peers.entrySet()) {
+        for (Map.Entry<Long, PeerProgress> e : peers.entrySet()) {
             PeerProgress peer = e.getValue();
             if (e.getKey() == nodeId || !conf.voters().contains(e.getKey())) {
                 continue;

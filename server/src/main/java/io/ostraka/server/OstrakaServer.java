@@ -295,8 +295,9 @@ public final class OstrakaServer implements AutoCloseable {
         if (best == 0) {
             return; // the only voter: no one to hand over to
         }
+        long waitMillis = config.election.toMillis() * 3 / 2;
         try {
-            group.transferLeadership(best).get(config.election.toMillis() * 3 / 2, TimeUnit.MILLISECONDS);
+            group.transferLeadership(best).get(waitMillis, TimeUnit.MILLISECONDS);
             log.info("node {}: handed leadership to node {} before shutting down", config.nodeId, best);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -304,7 +305,7 @@ public final class OstrakaServer implements AutoCloseable {
             log.warn("node {}: did not hand leadership over before shutting down: {}", config.nodeId, e.getCause().getMessage());
         } catch (TimeoutException e) {
             log.warn("node {}: did not hand leadership over before shutting down: node {} was not leading after {} ms",
-                    config.nodeId, best, config.election.toMillis() * 3 / 2);
+                    config.nodeId, best, waitMillis);
         }
     }
 
