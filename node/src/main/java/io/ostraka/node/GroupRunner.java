@@ -76,7 +76,11 @@ final class GroupRunner {
     private boolean snapshotRequested;
     /** When the policy's snapshot was prepared ({@link StateMachine#prepareSnapshot}); -1: not yet. */
     private long snapshotPreparedNanos = -1;
-    private long lastSnapshotIndex;
+    /**
+     * The newest snapshot this group took or installed. Kept here rather than read back from the
+     * log: the log records a taken snapshot on its writer thread, some time after it was taken.
+     */
+    private SnapshotMetadata lastSnapshot;
     /** Bytes of commands applied since the last snapshot, and when it was taken (or the group opened). */
     private long appliedBytesSinceSnapshot;
     private long lastSnapshotNanos;
@@ -134,7 +138,7 @@ final class GroupRunner {
         } else if (!snapshot.isEmpty()) {
             readMembersOf(snapshot);
         }
-        lastSnapshotIndex = snapshot.index();
+        lastSnapshot = snapshot;
         lastSnapshotNanos = node.clock().nanoTime();
         appliedConfs.put(snapshot.index(), snapshot.conf());
         replayConfigurations(view, snapshot.index() + 1, stateMachine.appliedIndex());
@@ -661,18 +665,17 @@ final class GroupRunner {
     private void maybeSnapshot() {
         long index = stateMachine.appliedIndex();
         NodeOptions o = node.options();
-        boolean due = index - lastSnapshotIndex >= o.snapshotEveryEntries()
+        boolean due = index - lastSnapshot.index() >= o.snapshotEveryEntries()
                 || (o.snapshotEveryBytes() > 0 && appliedBytesSinceSnapshot >= o.snapshotEveryBytes())
                 || (!o.snapshotInterval().isZero() && node.clock().nanoTime() - lastSnapshotNanos >= o.snapshotInterval().toNanos());
-        if (snapshotRequested && index <= lastSnapshotIndex && !snapshotWaiters.isEmpty()) {
+        if (snapshotRequested && index <= lastSnapshot.index() && !snapshotWaiters.isEmpty()) {
             // Nothing applied since the last snapshot: that one is the answer.
-            SnapshotMetadata latest = storage.view().snapshot();
-            snapshotWaiters.forEach(w -> w.complete(latest));
+            snapshotWaiters.forEach(w -> w.complete(lastSnapshot));
             snapshotWaiters.clear();
             snapshotRequested = false;
             return;
         }
-        if (!(due || snapshotRequested) || index <= lastSnapshotIndex || index < storage.view().firstIndex() - 1) {
+        if (!(due || snapshotRequested) || index <= lastSnapshot.index() || index < storage.view().firstIndex() - 1) {
             return;
         }
         if (!snapshotRequested && !prepared()) {
@@ -693,7 +696,7 @@ final class GroupRunner {
             event(NodeEvent.Type.SNAPSHOT_FAILED, index, 0, "take: " + e);
             return;
         }
-        lastSnapshotIndex = index;
+        lastSnapshot = meta;
         appliedBytesSinceSnapshot = 0;
         lastSnapshotNanos = node.clock().nanoTime();
         node.metrics().snapshotTaken(groupId, meta, node.clock().nanoTime() - startedNanos);
@@ -753,7 +756,7 @@ final class GroupRunner {
             throw e; // the group stops: its state machine is in an unknown state
         }
         event(NodeEvent.Type.SNAPSHOT_FINISHED, snapshot.index(), from, "install");
-        lastSnapshotIndex = snapshot.index();
+        lastSnapshot = snapshot;
         appliedConfs.clear();
         appliedConfs.put(snapshot.index(), snapshot.conf());
         // Proposals at or below the snapshot can no longer be matched to their entries.
