@@ -167,7 +167,10 @@ public final class RocksKvStorage implements KvStorage {
                 "staging store %s is not a new generation of %s", staged.directory(), dataDirectory);
         staged.flushDurably();
         staged.close();
-        current.close();
+        // The live generation is deleted below: its memtables need not reach disk. A crash before
+        // the pointer moves reopens it at an older applied index, and the snapshot the log
+        // already holds (durable before any install begins) is restored over it again.
+        ((RocksKvStore) current).closeForDeletion();
         String previous = currentGeneration;
         writePointer(dataDirectory, stagedGeneration);
         currentGeneration = stagedGeneration;
@@ -179,7 +182,7 @@ public final class RocksKvStorage implements KvStorage {
     @Override
     public void discard(KvStore staging) {
         RocksKvStore staged = (RocksKvStore) staging;
-        staged.close();
+        staged.closeForDeletion();
         try {
             deleteRecursively(staged.directory());
         } catch (IOException e) {
