@@ -154,21 +154,29 @@ abstract class EventLoop implements Executor {
             runSafely(task);
             ran++;
         }
-        long now = clock.nanoTime();
-        if (now >= nextTickNanos) {
-            // Catch up on every tick the clock says has passed (a long pause must expire leases).
-            long due = (now - nextTickNanos) / tickNanos + 1;
-            nextTickNanos += due * tickNanos;
-            for (GroupRunner g : groups) {
-                guarded(g, () -> g.tick(due));
-            }
-        }
+        catchUpTicks();
         boolean staged = false;
         for (GroupRunner g : groups) {
             guarded(g, g::flush);
             staged |= g.hasStaged();
         }
         return staged;
+    }
+
+    /**
+     * Runs every tick the clock says has passed, for every group: a long pause must expire leases.
+     * Also called from a task before a lease check, since the tasks of an iteration run before its
+     * ticks: after a pause, the core would otherwise judge its lease by the time before the pause.
+     */
+    final void catchUpTicks() {
+        long now = clock.nanoTime();
+        if (now >= nextTickNanos) {
+            long due = (now - nextTickNanos) / tickNanos + 1;
+            nextTickNanos += due * tickNanos;
+            for (GroupRunner g : groups) {
+                guarded(g, () -> g.tick(due));
+            }
+        }
     }
 
     /** The second half: one write and one fsync for every group's staged Ready. */

@@ -216,6 +216,12 @@ final class GroupRunner {
         if (refuseIfFailed(future)) {
             return;
         }
+        if (level == ReadLevel.LEASE) {
+            loop.catchUpTicks(); // the core must know of any pause before it judges its lease
+            if (refuseIfFailed(future)) {
+                return;
+            }
+        }
         long now = node.clock().nanoTime();
         Read<T> read = new Read<>(level, minIndex, query, now + timeoutNanos, now, future);
         if (level == ReadLevel.STALE) {
@@ -615,9 +621,11 @@ final class GroupRunner {
     }
 
     private void serveOne(Read<?> read) {
-        if (read.level() == ReadLevel.LEASE && node.clock().nanoTime() - read.askedNanos() > tickNanos) {
-            // More than a tick passed between the lease check and now (a long pause?): the drift
-            // margin no longer covers it, so confirm leadership the slow way instead.
+        if (read.level() == ReadLevel.LEASE
+                && (node.clock().nanoTime() - read.askedNanos() > tickNanos || !core.leaseValid())) {
+            // More than a tick passed between the lease check and now (a long pause?), so the
+            // drift margin no longer covers it, or the lease ended meanwhile: confirm leadership
+            // the slow way instead.
             retryLinearizable(read);
             return;
         }

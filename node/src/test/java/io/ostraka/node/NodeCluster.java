@@ -30,10 +30,19 @@ final class NodeCluster implements AutoCloseable {
     private final List<MemberInfo> initial = new ArrayList<>();
     private final java.util.function.UnaryOperator<NodeOptions> tune;
 
+    private final java.util.function.LongFunction<Clock> clocks;
+
     NodeCluster(Path root, boolean durable, int size, java.util.function.UnaryOperator<NodeOptions> tune) throws IOException {
+        this(root, durable, size, tune, id -> Clock.SYSTEM);
+    }
+
+    /** With node {@code id} on {@code clocks.apply(id)} (a test may stop one and make it jump, as a pause does). */
+    NodeCluster(Path root, boolean durable, int size, java.util.function.UnaryOperator<NodeOptions> tune,
+                java.util.function.LongFunction<Clock> clocks) throws IOException {
         this.root = root;
         this.durable = durable;
         this.tune = tune;
+        this.clocks = clocks;
         for (long id = 1; id <= size; id++) {
             initial.add(MemberInfo.ofPeer(id, "node-" + id));
         }
@@ -63,7 +72,7 @@ final class NodeCluster implements AutoCloseable {
             storage = RaftStorage.memory(log);
         }
         NodeOptions options = tune.apply(fast(id));
-        RaftNode node = RaftNode.start(options, network.join(id, snapshots), Clock.SYSTEM);
+        RaftNode node = RaftNode.start(options, network.join(id, snapshots), clocks.apply(id));
         CounterMachine machine = new CounterMachine();
         node.openGroup(new GroupSpec(GROUP, machine, storage, snapshots, bootstrap ? initial : List.of(), id * 7919));
         nodes.put(id, node);
