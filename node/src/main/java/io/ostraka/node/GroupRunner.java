@@ -107,7 +107,11 @@ final class GroupRunner {
     private final TreeMap<Long, Proposal> proposals = new TreeMap<>();
     private final TreeMap<Long, Read<?>> reads = new TreeMap<>();
     private final TreeMap<Long, List<Read<?>>> readsAwaitingApply = new TreeMap<>();
-    private final TreeMap<Long, CompletableFuture<Long>> confChanges = new TreeMap<>();
+    private final TreeMap<Long, ConfChangeWaiter> confChanges = new TreeMap<>();
+
+    /** A configuration change the core accepted at an index in {@code term}: only that entry answers it. */
+    private record ConfChangeWaiter(long term, long deadlineNanos, CompletableFuture<Long> future) {
+    }
 
     /** Configurations applied so far (index → configuration from that index on). */
     private final TreeMap<Long, ConfState> appliedConfs = new TreeMap<>();
@@ -243,7 +247,12 @@ final class GroupRunner {
         }
         ProposeResult r = core.proposeConfChange(change);
         if (r instanceof ProposeResult.Accepted a) {
-            confChanges.put(a.lastIndex(), future);
+            ConfChangeWaiter replaced = confChanges.put(a.lastIndex(),
+                    new ConfChangeWaiter(a.term(), node.clock().nanoTime() + timeoutNanos, future));
+            if (replaced != null) {
+                // Leadership lost and won back: the older entry at this index was truncated.
+                replaced.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+            }
         } else {
             future.completeExceptionally(rejection((ProposeResult.Rejected) r));
         }
@@ -582,9 +591,12 @@ final class GroupRunner {
             ConfChange change = ConfChange.decode(e.data());
             appliedConfs.put(e.index(), Changer.apply(appliedConfs.lastEntry().getValue(), change));
             learnMembers(MemberInfo.decodeAll(change.context()));
-            CompletableFuture<Long> waiting = confChanges.remove(e.index());
-            if (waiting != null) {
-                waiting.complete(e.index());
+            ConfChangeWaiter waiting = confChanges.remove(e.index());
+            if (waiting != null && waiting.term() == e.term()) {
+                waiting.future().complete(e.index());
+            } else if (waiting != null) {
+                // Another leader's configuration change took the index: ours was never committed.
+                waiting.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
             }
         }
         finishProposal(e, null);
@@ -600,9 +612,9 @@ final class GroupRunner {
                 p.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
             }
         }
-        CompletableFuture<Long> replacedChange = confChanges.remove(e.index());
+        ConfChangeWaiter replacedChange = confChanges.remove(e.index());
         if (replacedChange != null) {
-            replacedChange.completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+            replacedChange.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
         }
     }
 
@@ -646,6 +658,13 @@ final class GroupRunner {
             Proposal p = it.next();
             if (p.deadlineNanos() - now < 0) {
                 p.future().completeExceptionally(timeout);
+                it.remove();
+            }
+        }
+        for (Iterator<ConfChangeWaiter> it = confChanges.values().iterator(); it.hasNext(); ) {
+            ConfChangeWaiter w = it.next();
+            if (w.deadlineNanos() - now < 0) {
+                w.future().completeExceptionally(timeout);
                 it.remove();
             }
         }
@@ -774,6 +793,10 @@ final class GroupRunner {
             p.future().completeExceptionally(unknown);
         }
         proposals.headMap(snapshot.index(), true).clear();
+        for (ConfChangeWaiter w : confChanges.headMap(snapshot.index(), true).values()) {
+            w.future().completeExceptionally(unknown);
+        }
+        confChanges.headMap(snapshot.index(), true).clear();
         node.metrics().snapshotInstalled(groupId, snapshot);
         serveReads();
     }
@@ -909,8 +932,8 @@ final class GroupRunner {
             }
         }
         readsAwaitingApply.clear();
-        for (CompletableFuture<Long> f : confChanges.values()) {
-            f.completeExceptionally(error);
+        for (ConfChangeWaiter w : confChanges.values()) {
+            w.future().completeExceptionally(error);
         }
         confChanges.clear();
         for (CompletableFuture<SnapshotMetadata> f : snapshotWaiters) {
