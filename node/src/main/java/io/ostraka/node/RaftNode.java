@@ -36,6 +36,8 @@ public final class RaftNode implements AutoCloseable, Inbound {
     private final CopyOnWriteArrayList<RaftListener> listeners = new CopyOnWriteArrayList<>();
     private volatile RaftMetrics metrics = RaftMetrics.NONE;
     private final ScheduledExecutorService timers;
+    /** Callers of {@link #awaitLeader} still waiting; failed by {@link #close}, which drops their polls. */
+    private final java.util.Set<CompletableFuture<Long>> leaderWaiters = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private RaftNode(NodeOptions options, Transport transport, Clock clock) {
@@ -319,6 +321,12 @@ public final class RaftNode implements AutoCloseable, Inbound {
      */
     CompletableFuture<Long> awaitLeader(RaftGroup group, long target, java.time.Duration timeout) {
         CompletableFuture<Long> f = new CompletableFuture<>();
+        leaderWaiters.add(f);
+        f.whenComplete((v, e) -> leaderWaiters.remove(f));
+        if (closed) {
+            f.completeExceptionally(closing());
+            return f;
+        }
         long deadline = clock.nanoTime() + timeout.toNanos();
         Runnable[] check = new Runnable[1];
         check[0] = () -> {
@@ -329,16 +337,29 @@ public final class RaftNode implements AutoCloseable, Inbound {
             if (leader != 0 && (target == 0 || leader == target)) {
                 f.complete(leader);
             } else if (closed) {
-                f.completeExceptionally(new OstrakaException(ErrorCode.STOPPED, "node is closing"));
+                f.completeExceptionally(closing());
             } else if (clock.nanoTime() - deadline > 0) {
                 f.completeExceptionally(new OstrakaException(ErrorCode.TIMEOUT, (target == 0 ? "no leader was elected"
                         : "leadership did not move to node " + target) + " within " + timeout.toMillis() + " ms"));
             } else {
-                timers.schedule(check[0], Math.max(1, options.tick().toMillis() / 4), TimeUnit.MILLISECONDS);
+                schedulePoll(check[0], Math.max(1, options.tick().toMillis() / 4), f);
             }
         };
-        timers.execute(check[0]);
+        schedulePoll(check[0], 0, f);
         return f;
+    }
+
+    /** Schedules a leader poll; once the timers are shut down (closing), {@code f} fails instead. */
+    private void schedulePoll(Runnable check, long delayMillis, CompletableFuture<Long> f) {
+        try {
+            timers.schedule(check, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            f.completeExceptionally(closing());
+        }
+    }
+
+    private OstrakaException closing() {
+        return new OstrakaException(ErrorCode.STOPPED, "node " + options.nodeId() + " is shutting down");
     }
 
     boolean isClosed() {
@@ -370,7 +391,10 @@ public final class RaftNode implements AutoCloseable, Inbound {
         for (EventLoop loop : loops) {
             loop.shutdown();
         }
-        timers.shutdownNow();
+        timers.shutdownNow(); // drops the polls of awaitLeader: their callers learn it here
+        for (CompletableFuture<Long> waiter : List.copyOf(leaderWaiters)) {
+            waiter.completeExceptionally(stopped);
+        }
         transport.close();
     }
 }
