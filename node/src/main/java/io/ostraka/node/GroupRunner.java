@@ -263,6 +263,9 @@ final class GroupRunner {
      * success is seen by whoever polls for the new leader, as on a follower that only forwards).
      */
     void transferLeadership(long to, CompletableFuture<Void> done) {
+        if (refuseIfFailed(done)) {
+            return;
+        }
         transferWaiters.removeIf(w -> w.getValue().isDone());
         transferWaiters.add(Map.entry(to, done));
         core.transferLeadership(to);
@@ -291,6 +294,9 @@ final class GroupRunner {
     private final List<Map.Entry<Long, CompletableFuture<Void>>> transferWaiters = new ArrayList<>();
 
     void requestSnapshot(CompletableFuture<SnapshotMetadata> taken) {
+        if (refuseIfFailed(taken)) {
+            return;
+        }
         snapshotRequested = true;
         snapshotWaiters.add(taken);
         maybeSnapshot();
@@ -428,7 +434,7 @@ final class GroupRunner {
                 persisting = false;
                 if (e != null) {
                     fail(e);
-                } else {
+                } else if (failure == null) { // a group that failed meanwhile applies and sends nothing more
                     afterPersist(rd, true);
                     drive();
                 }
@@ -719,8 +725,13 @@ final class GroupRunner {
             Files.write(writer.directory().resolve(MEMBERS_FILE), MemberInfo.encodeAll(members.values()));
             writer.commit();
         } catch (IOException e) {
-            log.error("group {}: taking snapshot {} failed; will retry", groupId, index, e);
+            log.error("group {}: taking snapshot {} failed; the policy will retry", groupId, index, e);
             event(NodeEvent.Type.SNAPSHOT_FAILED, index, 0, "take: " + e);
+            // Whoever asked learns it now: nothing retries an asked-for snapshot by itself.
+            UncheckedIOException failed = new UncheckedIOException("group " + groupId + ": taking snapshot " + index
+                    + " failed: " + e.getMessage(), e);
+            snapshotWaiters.forEach(w -> w.completeExceptionally(failed));
+            snapshotWaiters.clear();
             return;
         }
         lastSnapshot = meta;

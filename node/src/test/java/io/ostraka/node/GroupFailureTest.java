@@ -55,6 +55,45 @@ class GroupFailureTest {
         }
     }
 
+    /** A state machine whose first snapshot fails with an I/O error (a full disk, say). */
+    static final class FirstSnapshotFails extends StateMachineAdapter {
+        private boolean failedOnce;
+
+        @Override
+        public void snapshot(java.io.OutputStream out) throws java.io.IOException {
+            if (!failedOnce) {
+                failedOnce = true;
+                throw new java.io.IOException("no space left on device");
+            }
+            super.snapshot(out);
+        }
+    }
+
+    @Test
+    void anAskedForSnapshotThatFailsToBeTakenFailsItsCallerAndTheGroupGoesOn() throws Exception {
+        LocalTransport.Network network = new LocalTransport.Network();
+        SnapshotStore snapshots = new SnapshotStore(dir, NioFileIo.INSTANCE, 2);
+        NodeOptions options = NodeCluster.fast(1).withSnapshots(1_000_000, 0).withRequestTimeout(Duration.ofHours(1));
+        try (RaftNode node = RaftNode.start(options, network.join(1, snapshots), Clock.SYSTEM)) {
+            RaftGroup g = node.openGroup(new GroupSpec(1, new FirstSnapshotFails(), RaftStorage.memory(new MemoryLog()),
+                    snapshots, List.of(MemberInfo.ofPeer(1, "node-1")), 1));
+            g.awaitLeader(Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            g.propose(CounterMachine.add(1)).get(10, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> g.triggerSnapshot().get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .hasMessageContaining("no space left on device");
+            assertThat(g.failure()).isNull();
+            assertThat(g.triggerSnapshot().get(10, TimeUnit.SECONDS).index()).isGreaterThanOrEqualTo(2);
+        } finally {
+            network.close();
+        }
+    }
+
+    private static void assertStopped(java.util.concurrent.CompletableFuture<?> f) {
+        assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(OstrakaException.class)
+                .satisfies(e -> assertThat(((OstrakaException) e.getCause()).code()).isEqualTo(ErrorCode.STOPPED));
+    }
+
     @Test
     void aFailingGroupStopsAndItsLoopKeepsServingOthers() throws Exception {
         LocalTransport.Network network = new LocalTransport.Network();
@@ -74,6 +113,9 @@ class GroupFailureTest {
             assertThat(broken.failure()).hasMessageContaining("snapshot layout not supported");
             assertThatThrownBy(() -> broken.propose(CounterMachine.add(1)).join()).hasCauseInstanceOf(OstrakaException.class)
                     .satisfies(e -> assertThat(((OstrakaException) e.getCause()).code()).isEqualTo(ErrorCode.STOPPED));
+            // Nothing else a stopped group is asked to do happens either.
+            assertStopped(broken.triggerSnapshot());
+            assertStopped(broken.transferLeadership(2));
             assertThat(CounterMachine.result(healthy.propose(CounterMachine.add(7)).get(10, TimeUnit.SECONDS))).isEqualTo(7);
         } finally {
             network.close();
