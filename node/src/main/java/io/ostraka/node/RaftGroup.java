@@ -26,9 +26,18 @@ public final class RaftGroup {
         return runner.groupId;
     }
 
-    /** Replicates a command; completes with its index and result once applied here. */
+    /**
+     * Replicates a command; completes with its index and result once applied here. An empty
+     * command is refused (INVALID_REQUEST): the log reserves empty entries for a new leader's
+     * first entry, which the state machine never sees.
+     */
     public CompletableFuture<Applied> propose(byte[] command) {
         CompletableFuture<Applied> f = new CompletableFuture<>();
+        if (command.length == 0) {
+            f.completeExceptionally(new OstrakaException(ErrorCode.INVALID_REQUEST,
+                    "group " + groupId() + ": a command must not be empty"));
+            return f;
+        }
         runner.execute(() -> runner.propose(command, f), f);
         return f;
     }

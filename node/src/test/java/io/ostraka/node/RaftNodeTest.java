@@ -66,6 +66,18 @@ class RaftNodeTest {
     }
 
     @Test
+    void anEmptyCommandIsRefusedAsInvalidNotCommittedAndReportedLost() throws Exception {
+        try (NodeCluster c = new NodeCluster(dir, false, 1, o -> o)) {
+            long leader = c.awaitLeader();
+            assertThatThrownBy(() -> c.group(leader).propose(new byte[0]).join())
+                    .hasCauseInstanceOf(OstrakaException.class)
+                    .satisfies(e -> assertThat(((OstrakaException) e.getCause()).code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+                    .hasMessageContaining("must not be empty");
+            assertThat(CounterMachine.result(get(c.group(leader).propose(CounterMachine.add(3))))).isEqualTo(3);
+        }
+    }
+
+    @Test
     void readsAtEveryLevelSeeAcknowledgedWrites() throws Exception {
         try (NodeCluster c = new NodeCluster(dir, false, 3, o -> o.withLeaseReads(true, 2))) {
             long leader = c.awaitLeader();
