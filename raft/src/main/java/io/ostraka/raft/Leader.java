@@ -278,9 +278,14 @@ final class Leader {
         if (prevTerm == RaftLog.UNKNOWN_TERM || r.log.isCompacted(pr.next())) {
             return sendSnapshot(to, pr);
         }
-        List<Entry> entries = pr.next() <= r.log.lastIndex()
-                ? r.log.entries(pr.next(), r.log.lastIndex() + 1, r.config.maxMessageBytes())
-                : List.of();
+        List<Entry> entries;
+        try {
+            entries = pr.next() <= r.log.lastIndex()
+                    ? r.log.entries(pr.next(), r.log.lastIndex() + 1, r.config.maxMessageBytes())
+                    : List.of();
+        } catch (LogView.LogCompactedException e) {
+            return sendSnapshot(to, pr); // compacted concurrently by the runtime, after the check above
+        }
         if (entries.isEmpty() && !sendIfEmpty) {
             return false;
         }

@@ -146,10 +146,20 @@ final class RaftLog {
         }
     }
 
-    /** Entries {@code [lo, hi)} from storage and the unstable tail, capped at {@code maxBytes} (at least one). */
+    /**
+     * Entries {@code [lo, hi)} from storage and the unstable tail, capped at {@code maxBytes} (at
+     * least one). Throws
+     * {@link LogView.LogCompactedException} when {@code lo} is compacted: the runtime's storage may
+     * compact concurrently (a snapshot recorded on a writer thread), so a caller that checked
+     * {@link #isCompacted} just before can still meet it.
+     */
     List<Entry> entries(long lo, long hi, long maxBytes) {
-        Invariants.check(lo >= firstIndex() && hi <= lastIndex() + 1 && lo <= hi,
-                "entries [%d, %d) outside [%d, %d]", lo, hi, firstIndex(), lastIndex());
+        long first = firstIndex();
+        if (lo < first) {
+            throw new LogView.LogCompactedException(lo, first);
+        }
+        Invariants.check(hi <= lastIndex() + 1 && lo <= hi,
+                "entries [%d, %d) outside [%d, %d]", lo, hi, first, lastIndex());
         List<Entry> out = new ArrayList<>();
         long bytes = 0;
         if (lo < unstableOffset) {

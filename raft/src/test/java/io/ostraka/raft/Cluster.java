@@ -34,6 +34,8 @@ final class Cluster {
     /** index → a term by which the entry was known committed (at least its commit term). */
     private final TreeMap<Long, Long> committedByTerm = new TreeMap<>();
     private final Consumer<RaftConfig.Builder> configure;
+    /** What a (re)started core reads its log through; a test may interpose, as a racing runtime would. */
+    java.util.function.Function<MemoryLog, LogView> viewOf = log -> log;
     private long seed = 1;
 
     /** One member: its durable log, its core, and what its "state machine" applied. */
@@ -55,7 +57,7 @@ final class Cluster {
         void start(long appliedIndex) {
             RaftConfig.Builder b = RaftConfig.builder(id, 1).appliedIndex(appliedIndex);
             configure.accept(b);
-            core = new RaftCore(b.build(), log, new SplittableRandom(seed * 1_000 + id));
+            core = new RaftCore(b.build(), viewOf.apply(log), new SplittableRandom(seed * 1_000 + id));
             lastCommitted = core.committed();
         }
     }

@@ -3,6 +3,7 @@ package io.ostraka.raft;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ostraka.raft.tracker.ProgressState;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +42,88 @@ class SnapshotTest {
         assertThat(c.appliedData(3)).isEqualTo(c.appliedData(1));
         assertThat(c.core(1).status().peers().get(3L).state()).isEqualTo(ProgressState.REPLICATE);
         assertThat(c.node(3).events).anyMatch(e -> e.type() == RaftEvent.Type.SNAPSHOT_RECEIVED);
+    }
+
+    /**
+     * The runtime's log engine records a snapshot, and compacts, on its own thread: the compaction
+     * can land between the leader's {@code isCompacted} check and its read of the entries. The
+     * leader must then send the snapshot, not fail (which stops the group).
+     */
+    @Test
+    void aCompactionBetweenTheCheckAndTheReadSendsTheSnapshotInstead() {
+        Cluster c = Cluster.of(1, 2, 3);
+        CompactingBeforeRead racing = new CompactingBeforeRead(c.node(1).log);
+        c.viewOf = log -> log == racing.log ? racing : log;
+        c.node(1).start(0);
+        c.elect(1);
+        c.isolate(3);
+        for (int i = 0; i < 20; i++) {
+            c.propose(1, "v" + i);
+        }
+        c.stabilize();
+        c.snapshot(1, 1_000); // a snapshot, but every entry kept for now
+        long firstBefore = c.node(1).log.firstIndex();
+        racing.armed = true; // the next read of entries meets a compaction to the snapshot
+
+        c.heal();
+        c.tick(1, 1);
+        c.process(1);
+        c.deliverMatching(m -> m.type() == MessageType.HEARTBEAT || m.type() == MessageType.HEARTBEAT_RESPONSE);
+        c.deliverMatching(m -> m.type() == MessageType.HEARTBEAT_RESPONSE);
+        c.stabilize();
+        c.tick(1, 1);
+        c.stabilize();
+
+        assertThat(racing.compactedAt).as("the race happened").isPositive();
+        assertThat(c.node(1).log.firstIndex()).isGreaterThan(firstBefore);
+        assertThat(c.node(3).events).anyMatch(e -> e.type() == RaftEvent.Type.SNAPSHOT_RECEIVED);
+        assertThat(c.appliedData(3)).isEqualTo(c.appliedData(1));
+    }
+
+    /** A log view whose next read of compacted-to-be entries first compacts them, as a racing writer thread would. */
+    private static final class CompactingBeforeRead implements LogView {
+        final MemoryLog log;
+        boolean armed;
+        long compactedAt;
+
+        CompactingBeforeRead(MemoryLog log) {
+            this.log = log;
+        }
+
+        @Override
+        public List<Entry> entries(long fromInclusive, long toExclusive, long maxBytes) {
+            if (armed && fromInclusive <= log.snapshot().index()) {
+                armed = false;
+                compactedAt = log.snapshot().index();
+                log.compact(compactedAt);
+            }
+            return log.entries(fromInclusive, toExclusive, maxBytes);
+        }
+
+        @Override
+        public HardState hardState() {
+            return log.hardState();
+        }
+
+        @Override
+        public SnapshotMetadata snapshot() {
+            return log.snapshot();
+        }
+
+        @Override
+        public long firstIndex() {
+            return log.firstIndex();
+        }
+
+        @Override
+        public long lastIndex() {
+            return log.lastIndex();
+        }
+
+        @Override
+        public long term(long index) {
+            return log.term(index);
+        }
     }
 
     @Test
