@@ -259,6 +259,8 @@ final class PeerStream {
     }
 
     private void onAck(long callGeneration, PeerReply reply) {
+        // One critical section: between a check and a second lock, the handshake timer (or a
+        // reset, or close) could end this call, and CONNECTED would then stand with no call.
         Failure failure = null;
         synchronized (this) {
             if (callGeneration != generation || state != State.CONNECTING) {
@@ -266,6 +268,8 @@ final class PeerStream {
             }
             if (!reply.hasHelloAck() || reply.getHelloAck().getNodeId() != peerId) {
                 failure = failLocked("unexpected handshake reply " + reply);
+            } else {
+                connected();
             }
         }
         if (failure != null) {
@@ -273,21 +277,23 @@ final class PeerStream {
             reportLost(failure.lost());
             return;
         }
-        synchronized (this) {
-            state = State.CONNECTED;
-            connectedNanos = System.nanoTime();
-            failures = 0;
-            if (handshakeTimer != null) {
-                handshakeTimer.cancel(false);
-                handshakeTimer = null;
-            }
-            if (everConnected) {
-                metrics.reconnects.increment();
-            }
-            everConnected = true;
-            scheduleDrain();
-        }
         config.listener().peerConnected(peerId);
+    }
+
+    /** The handshake succeeded: start sending. Caller holds the lock. */
+    private void connected() {
+        state = State.CONNECTED;
+        connectedNanos = System.nanoTime();
+        failures = 0;
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
+        if (everConnected) {
+            metrics.reconnects.increment();
+        }
+        everConnected = true;
+        scheduleDrain();
     }
 
     private void onFailure(long callGeneration, String reason) {
