@@ -1,6 +1,7 @@
 package io.ostraka.client;
 
 import io.ostraka.api.kv.v1.Session;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
@@ -51,8 +52,35 @@ final class WriteSession {
             previous = tail;
             tail = done;
         }
-        previous.whenComplete((ignored, failure) -> start(write, result, done, true));
+        previous.whenComplete((ignored, failure) -> runFlat(() -> start(write, result, done, true)));
         return result;
+    }
+
+    /** Tasks {@link #runFlat} deferred on this thread, while it runs one; null when it runs none. */
+    private static final ThreadLocal<ArrayDeque<Runnable>> DEFERRED = new ThreadLocal<>();
+
+    /**
+     * Runs {@code task} now, unless this thread is already running one, in which case it runs
+     * right after that one returns. A write that completes at once (a closed client fails every
+     * attempt on the caller's thread) starts the next queued write from inside its own
+     * completion; nested, thousands of queued writes overflowed the stack, and the
+     * StackOverflowError, swallowed by CompletableFuture, left the rest never completed.
+     */
+    private static void runFlat(Runnable task) {
+        ArrayDeque<Runnable> deferred = DEFERRED.get();
+        if (deferred != null) {
+            deferred.add(task);
+            return;
+        }
+        deferred = new ArrayDeque<>();
+        DEFERRED.set(deferred);
+        try {
+            for (Runnable next = task; next != null; next = deferred.poll()) {
+                next.run(); // start() does not throw: a failing write completes its futures
+            }
+        } finally {
+            DEFERRED.remove();
+        }
     }
 
     private <T> void start(Function<Session, CompletableFuture<T>> write, CompletableFuture<T> result,
