@@ -83,7 +83,25 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
             return CompletableFuture.failedFuture(new OstrakaException(ErrorCode.NOT_LEADER, "no leader is known yet"));
         }
         byte[] request = ByteBuffer.allocate(1 + command.encode().length).put(FORWARD_WRITE).put(command.encode()).array();
-        return transport.forward(leader, request).thenApply(RaftKvService::decodeResult);
+        CompletableFuture<Result> forwarded = transport.forward(leader, request).thenApply(RaftKvService::decodeResult);
+        if (command.sessionId() != 0) {
+            return forwarded; // retried in its session, it applies at most once
+        }
+        // Without a session, a forward that broke off (the transport's NO_QUORUM: the connection
+        // was cancelled or lost) may have reached the leader and been applied. Retrying it as a
+        // request that did not happen could apply it twice, so its outcome is reported unknown.
+        return forwarded.handle((result, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(result);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof OstrakaException e && e.code() == ErrorCode.NO_QUORUM) {
+                return CompletableFuture.<Result>failedFuture(new OstrakaException(ErrorCode.TIMEOUT,
+                        "outcome unknown: the write without a session was forwarded to node " + leader
+                                + " and the call broke off (" + e.getMessage() + ")"));
+            }
+            return CompletableFuture.<Result>failedFuture(cause);
+        }).thenCompose(f -> f);
     }
 
     /** Serves a write another node forwarded: only the leader proposes; nobody forwards twice. */
