@@ -75,7 +75,7 @@ public final class OstrakaClient implements AutoCloseable {
     // ---- Blocking calls ------------------------------------------------------------------------
 
     public WriteResult put(byte[] key, byte[] value) {
-        return await(async.put(key, value));
+        return await(() -> async.put(key, value));
     }
 
     public WriteResult put(String key, String value) {
@@ -83,19 +83,19 @@ public final class OstrakaClient implements AutoCloseable {
     }
 
     public PutResult put(byte[] key, byte[] value, PutCondition condition, boolean returnPrevious) {
-        return await(async.put(key, value, condition, returnPrevious));
+        return await(() -> async.put(key, value, condition, returnPrevious));
     }
 
     public PutResult putIfAbsent(byte[] key, byte[] value) {
-        return await(async.putIfAbsent(key, value));
+        return await(() -> async.putIfAbsent(key, value));
     }
 
     public PutResult putIfPresent(byte[] key, byte[] value) {
-        return await(async.putIfPresent(key, value));
+        return await(() -> async.putIfPresent(key, value));
     }
 
     public Optional<KeyValue> get(byte[] key) {
-        return await(async.get(key));
+        return await(() -> async.get(key));
     }
 
     public Optional<KeyValue> get(String key) {
@@ -103,11 +103,11 @@ public final class OstrakaClient implements AutoCloseable {
     }
 
     public Optional<KeyValue> get(byte[] key, ReadOptions options) {
-        return await(async.get(key, options));
+        return await(() -> async.get(key, options));
     }
 
     public DeleteResult delete(byte[]... keys) {
-        return await(async.delete(keys));
+        return await(() -> async.delete(keys));
     }
 
     public DeleteResult delete(String... keys) {
@@ -115,11 +115,11 @@ public final class OstrakaClient implements AutoCloseable {
     }
 
     public CasResult compareAndSet(byte[] key, long expectedVersion, byte[] value) {
-        return await(async.compareAndSet(key, expectedVersion, value));
+        return await(() -> async.compareAndSet(key, expectedVersion, value));
     }
 
     public IncrementResult increment(byte[] key, long delta) {
-        return await(async.increment(key, delta));
+        return await(() -> async.increment(key, delta));
     }
 
     public IncrementResult increment(String key, long delta) {
@@ -127,23 +127,23 @@ public final class OstrakaClient implements AutoCloseable {
     }
 
     public ScanResult scan(byte[] start, byte[] end, int limit) {
-        return await(async.scan(start, end, limit));
+        return await(() -> async.scan(start, end, limit));
     }
 
     public ScanResult scan(byte[] start, byte[] end, int limit, ReadOptions options) {
-        return await(async.scan(start, end, limit, options));
+        return await(() -> async.scan(start, end, limit, options));
     }
 
     public long count(byte[] start, byte[] end) {
-        return await(async.count(start, end));
+        return await(() -> async.count(start, end));
     }
 
     public long count(byte[] start, byte[] end, ReadOptions options) {
-        return await(async.count(start, end, options));
+        return await(() -> async.count(start, end, options));
     }
 
     public BatchResult batch(List<Op> ops) {
-        return await(async.batch(ops));
+        return await(() -> async.batch(ops));
     }
 
     public BatchResult batch(Op... ops) {
@@ -151,12 +151,12 @@ public final class OstrakaClient implements AutoCloseable {
     }
 
     public ClusterStatus status() {
-        return await(async.status());
+        return await(() -> async.status());
     }
 
     /** The view of the node at {@code clientAddress} only (see {@link AsyncOstrakaClient#statusOf}). */
     public ClusterStatus statusOf(String clientAddress) {
-        return await(async.statusOf(clientAddress));
+        return await(() -> async.statusOf(clientAddress));
     }
 
     // ---- Introspection -------------------------------------------------------------------------
@@ -192,12 +192,13 @@ public final class OstrakaClient implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static <T> T await(CompletableFuture<T> future) {
+    /** Starts the request and waits for it; refused in a client callback before anything is sent. */
+    private static <T> T await(java.util.function.Supplier<CompletableFuture<T>> request) {
         if (RequestRunner.inCallback()) {
-            future.cancel(false);
             throw new IllegalStateException("a blocking OstrakaClient call inside a callback of a client future would "
-                    + "block the I/O thread that has to read its answer; use async() there");
+                    + "block the I/O thread that has to read its answer; use async() there (the request was not sent)");
         }
+        CompletableFuture<T> future = request.get();
         try {
             return future.get();
         } catch (ExecutionException e) {

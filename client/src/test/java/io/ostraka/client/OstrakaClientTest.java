@@ -268,6 +268,17 @@ class OstrakaClientTest {
         });
         assertThat(refused.get(20, java.util.concurrent.TimeUnit.SECONDS))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("use async()");
+        // A refused write is not sent: a caller that redoes it with async() applies it once.
+        CompletableFuture<Throwable> refusedWrite = client.async().put(utf8("c"), utf8("1")).handle((written, failure) -> {
+            try {
+                client.increment("counted", 1);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        assertThat(refusedWrite.get(20, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
+        assertThat(client.get("counted")).isEmpty();
         // Chaining the next request from the callback thread is the intended style.
         CompletableFuture<String> chained = client.async().put(utf8("b"), utf8("2"))
                 .thenCompose(written -> client.async().get(utf8("b")))
