@@ -23,6 +23,8 @@ final class ClientCore implements AutoCloseable {
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     private final ScheduledThreadPoolExecutor executor;
+    /** Names of the executor's threads start with this. */
+    private final String threadPrefix;
     private final Router router;
     private final RequestRunner runner;
     private final WriteSession session;
@@ -34,8 +36,9 @@ final class ClientCore implements AutoCloseable {
                Duration backoffMax, RandomGenerator random, Consistency defaultConsistency, int threads) {
         int clientNumber = CLIENTS.incrementAndGet();
         AtomicInteger threadNumber = new AtomicInteger();
+        this.threadPrefix = "ostraka-client-" + clientNumber + "-";
         this.executor = new ScheduledThreadPoolExecutor(threads, runnable -> {
-            Thread thread = new Thread(runnable, "ostraka-client-" + clientNumber + "-" + threadNumber.incrementAndGet());
+            Thread thread = new Thread(runnable, threadPrefix + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -100,13 +103,16 @@ final class ClientCore implements AutoCloseable {
     @Override
     public void close() {
         router.close();
-        executor.shutdown();
+        // Every request still running fails now, so that none depends on a retry the scheduler
+        // would have to run (shutdownNow drops them), and none waits out its backoff.
+        runner.failPending();
+        executor.shutdownNow();
+        if (Thread.currentThread().getName().startsWith(threadPrefix)) {
+            return; // closed from a callback on our own thread: waiting for it would wait for ourselves
+        }
         try {
-            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
+            executor.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
-            executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -8,7 +8,10 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,8 @@ import java.util.random.RandomGenerator;
  */
 final class RequestRunner {
     private final Router router;
+    /** Results of the requests started with {@link #run} and not yet complete. */
+    private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     /** The least time worth starting another attempt with. */
     static final long MIN_ATTEMPT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -55,8 +60,21 @@ final class RequestRunner {
     <Q, R> CompletableFuture<R> run(MethodDescriptor<Q, R> method, Q request, Duration timeout,
                                     boolean confirmsLeader) {
         Call<Q, R> call = new Call<>(method, request, timeout, confirmsLeader);
+        pending.add(call.result);
+        call.result.whenComplete((r, e) -> pending.remove(call.result));
         call.attempt();
         return call.result;
+    }
+
+    /**
+     * Fails every request still running with STOPPED: the client is closing, and a retry waiting in
+     * the scheduler may never run (close() stops the scheduler).
+     */
+    void failPending() {
+        OstrakaClientException stopped = new OstrakaClientException(ErrorCode.STOPPED, "the client is closed");
+        for (CompletableFuture<?> f : List.copyOf(pending)) {
+            f.completeExceptionally(stopped);
+        }
     }
 
     /**
