@@ -25,9 +25,9 @@ final class BatchView implements KvStore {
     }
 
     @Override
-    public List<KvEntry> scan(byte[] start, byte[] end, int limit) {
+    public List<KvEntry> scan(byte[] start, byte[] end, int limit, long maxBytes) {
         Invariants.check(batch.isEmpty(), "a scan over %d unwritten batch writes", batch.size());
-        return base.scan(start, end, limit);
+        return base.scan(start, end, limit, maxBytes);
     }
 
     @Override

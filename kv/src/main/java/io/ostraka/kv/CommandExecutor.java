@@ -48,9 +48,21 @@ final class CommandExecutor {
 
     private static KvResult batch(PendingWrites pending, KvOp.Batch batch, long index) {
         List<KvResult> results = new ArrayList<>(batch.ops().size());
+        long resultBytes = 0;
         for (int i = 0; i < batch.ops().size(); i++) {
             KvOp op = batch.ops().get(i);
             KvResult result = point(pending, op, index);
+            resultBytes += result.value() == null ? 0 : result.value().length;
+            if (resultBytes > KvLimits.BATCH_RESULT_BYTES_MAX) {
+                // The result is kept in the session table and in snapshots, and every replica
+                // builds it: a tiny batch of gets of one large value must not be able to make it
+                // gigabytes (a replica that runs out of memory applying it fails again on replay).
+                return KvResult.builder(KvStatus.INVALID_REQUEST)
+                        .reason("batch operation " + i + " (" + op.code() + ") failed, nothing applied: the batch's results"
+                                + " would exceed " + KvLimits.BATCH_RESULT_BYTES_MAX + " bytes; split it")
+                        .failedOp(i)
+                        .build();
+            }
             results.add(result);
             if (result.status().abortsBatch()) {
                 return KvResult.builder(result.status())
@@ -174,10 +186,18 @@ final class CommandExecutor {
     }
 
     private static KvResult scan(KvStore store, KvOp.Scan scan) {
-        // One extra entry tells whether the limit cut the range short.
-        List<KvEntry> found = store.scan(scan.start(), scan.end(), scan.limit() + 1);
+        // One extra entry tells whether the limit cut the range short; reaching the byte budget
+        // may have too (the caller goes on from the last key, as after the limit).
+        List<KvEntry> found = store.scan(scan.start(), scan.end(), scan.limit() + 1, KvLimits.SCAN_RESULT_BYTES_MAX);
         boolean more = found.size() > scan.limit();
         List<KvEntry> entries = more ? found.subList(0, scan.limit()) : found;
+        if (!more) {
+            long bytes = 0;
+            for (KvEntry e : entries) {
+                bytes += e.key().length + e.value().value().length;
+            }
+            more = bytes >= KvLimits.SCAN_RESULT_BYTES_MAX;
+        }
         return KvResult.builder(KvStatus.OK).entries(entries, more).build();
     }
 

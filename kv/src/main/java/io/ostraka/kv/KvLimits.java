@@ -17,6 +17,13 @@ public final class KvLimits {
     public static final int BATCH_OPS_MAX = 1024;
     /** Largest scan limit. */
     public static final int SCAN_LIMIT_MAX = 10_000;
+    /**
+     * Keys and values one scan reads at most (past it by one entry at most; it then reports more).
+     * A scan runs on the group's loop: 10,000 entries of 1 MiB would otherwise be 10 GiB there.
+     */
+    public static final long SCAN_RESULT_BYTES_MAX = 4L * 1024 * 1024;
+    /** Values one batch may return (gets, puts with GET) at most: the result is kept in its session. */
+    public static final long BATCH_RESULT_BYTES_MAX = 4L * 1024 * 1024;
 
     /** For constant messages only: a message built with {@code +} would be built on every call. */
     static void require(boolean condition, String message) {

@@ -41,7 +41,16 @@ public interface KvStore extends AutoCloseable {
      *
      * @throws IllegalArgumentException if {@code limit < 0}
      */
-    List<KvEntry> scan(byte[] start, byte[] end, int limit);
+    default List<KvEntry> scan(byte[] start, byte[] end, int limit) {
+        return scan(start, end, limit, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #scan(byte[], byte[], int)}, but stops after the entry that brings the keys and
+     * values read to {@code maxBytes} or more (one entry at least): a scan never holds more than
+     * about that, however large the values in its range.
+     */
+    List<KvEntry> scan(byte[] start, byte[] end, int limit, long maxBytes);
 
     /** The number of keys with {@code start <= key < end} ({@code end == null}: no upper bound). */
     long count(byte[] start, byte[] end);

@@ -74,16 +74,18 @@ public final class MemoryKvStore implements KvStore {
     }
 
     @Override
-    public List<KvEntry> scan(byte[] start, byte[] end, int limit) {
+    public List<KvEntry> scan(byte[] start, byte[] end, int limit, long maxBytes) {
         if (limit < 0) {
             throw new IllegalArgumentException("scan limit " + limit + " < 0");
         }
         List<KvEntry> out = new ArrayList<>(Math.min(limit, 64));
+        long bytes = 0;
         for (Map.Entry<byte[], VersionedValue> entry : range(start, end).entrySet()) {
-            if (out.size() >= limit) {
+            if (out.size() >= limit || bytes >= maxBytes) {
                 break;
             }
             out.add(new KvEntry(entry.getKey(), entry.getValue()));
+            bytes += entry.getKey().length + entry.getValue().value().length;
         }
         return out;
     }

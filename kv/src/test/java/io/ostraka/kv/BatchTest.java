@@ -51,6 +51,21 @@ class BatchTest {
     }
 
     @Test
+    void aBatchWhoseResultsWouldExceedTheBudgetIsRefusedWithNothingApplied() {
+        kv.apply(KvCommand.put(b("big"), new byte[KvLimits.VALUE_BYTES_MAX]));
+        KvOp[] ops = new KvOp[KvLimits.BATCH_OPS_MAX];
+        ops[0] = put("written", "1");
+        for (int i = 1; i < ops.length; i++) {
+            ops[i] = new KvOp.Get(b("big")); // a tiny request asking for a gigabyte of results
+        }
+        KvResult result = kv.apply(KvCommand.batch(ops));
+        assertThat(result.status()).isEqualTo(KvStatus.INVALID_REQUEST);
+        assertThat(result.reason()).contains("would exceed");
+        assertThat(result.failedOp()).isEqualTo((int) (KvLimits.BATCH_RESULT_BYTES_MAX / KvLimits.VALUE_BYTES_MAX) + 1);
+        assertThat(kv.machine.get(b("written")).status()).isEqualTo(KvStatus.NOT_FOUND);
+    }
+
+    @Test
     void failedConditionAbortsTheWholeBatch() {
         kv.apply(KvCommand.put(b("lock"), b("held")));
         KvResult result = kv.apply(KvCommand.batch(

@@ -53,6 +53,27 @@ class ScanCountTest {
     }
 
     @Test
+    void aScanStopsAtItsByteBudgetAndSaysThereIsMore() {
+        KvFixture big = new KvFixture();
+        byte[] mib = new byte[KvLimits.VALUE_BYTES_MAX];
+        int n = (int) (KvLimits.SCAN_RESULT_BYTES_MAX / mib.length) + 3;
+        for (int i = 0; i < n; i++) {
+            big.apply(KvCommand.put(b("big" + i), mib));
+        }
+        KvResult first = big.machine.scan(b("big"), null, 1000);
+        assertThat(first.more()).isTrue();
+        assertThat(first.entries()).hasSizeLessThan(n);
+        long bytes = first.entries().stream().mapToLong(e -> e.key().length + e.value().value().length).sum();
+        assertThat(bytes).isLessThanOrEqualTo(KvLimits.SCAN_RESULT_BYTES_MAX + KvLimits.KEY_BYTES_MAX + KvLimits.VALUE_BYTES_MAX);
+        // Going on from the last key reaches every key.
+        int seen = first.entries().size();
+        byte[] last = first.entries().get(seen - 1).key();
+        KvResult rest = big.machine.scan(java.util.Arrays.copyOf(last, last.length + 1), null, 1000);
+        assertThat(seen + rest.entries().size()).isEqualTo(n);
+        assertThat(rest.more()).isFalse();
+    }
+
+    @Test
     void emptyAndInvertedRangesAreEmpty() {
         assertThat(kv.machine.scan(b("b"), b("b"), 10).entries()).isEmpty();
         assertThat(kv.machine.scan(b("d"), b("a"), 10).entries()).isEmpty();

@@ -171,7 +171,7 @@ public final class RocksKvStore implements KvStore {
     }
 
     @Override
-    public List<KvEntry> scan(byte[] start, byte[] end, int limit) {
+    public List<KvEntry> scan(byte[] start, byte[] end, int limit, long maxBytes) {
         if (limit < 0) {
             throw new IllegalArgumentException("scan limit " + limit + " < 0");
         }
@@ -181,12 +181,15 @@ public final class RocksKvStore implements KvStore {
             return out;
         }
         try (RocksIterator it = db.newIterator(dataFamily, readOptions)) {
-            for (it.seek(start); it.isValid() && out.size() < limit; it.next()) {
+            long bytes = 0;
+            for (it.seek(start); it.isValid() && out.size() < limit && bytes < maxBytes; it.next()) {
                 byte[] key = it.key();
                 if (end != null && !Bytes.less(key, end)) {
                     break;
                 }
-                out.add(new KvEntry(key, RocksEncoding.decodeValue(key, it.value())));
+                KvEntry entry = new KvEntry(key, RocksEncoding.decodeValue(key, it.value()));
+                out.add(entry);
+                bytes += key.length + entry.value().value().length;
             }
             it.status();
         } catch (RocksDBException e) {

@@ -273,7 +273,8 @@ final class KeyCommands {
                 return RespErrors.of(r);
             }
             if (r.more()) {
-                return RespReply.error("ERR KEYS would examine more than " + keysMax + " keys; use SCAN");
+                return RespReply.error("ERR KEYS would examine more than " + keysMax + " keys or "
+                        + KvLimits.SCAN_RESULT_BYTES_MAX / (1024 * 1024) + " MiB of keys and values; use SCAN");
             }
             List<RespReply> keys = new ArrayList<>();
             for (KvEntry entry : r.entries()) {

@@ -246,7 +246,7 @@ class RespServerTest {
 
         RespServer small = startServer(baseConfig().withKeyLimits(1024, 10, 5));
         TinyRespClient s = connect(small);
-        assertThat(s.call("KEYS", "*")).isEqualTo(new Err("ERR KEYS would examine more than 10 keys; use SCAN"));
+        assertThat(s.call("KEYS", "*")).isEqualTo(new Err("ERR KEYS would examine more than 10 keys or 4 MiB of keys and values; use SCAN"));
         assertThat((List<?>) s.call("KEYS", "k1*")).hasSize(3);
         List<?> page = (List<?>) s.call("SCAN", "0", "COUNT", "1000");
         assertThat((List<?>) page.get(1)).as("COUNT is capped by scanCountMax").hasSize(5);
