@@ -13,7 +13,8 @@ import java.util.concurrent.ExecutionException;
 final class RespErrors {
     static final RespReply SYNTAX = RespReply.error("ERR syntax error");
     static final RespReply NOT_AN_INTEGER = RespReply.error("ERR value is not an integer or out of range");
-    static final RespReply WRONG_TYPE = RespReply.error("WRONGTYPE value is not an integer or out of range");
+    // Redis answers INCR on a string that is not an integer with ERR (WRONGTYPE means another data type).
+    static final RespReply WRONG_TYPE = NOT_AN_INTEGER;
     static final RespReply OVERFLOW = RespReply.error("ERR increment or decrement would overflow");
     static final RespReply TTL_NOT_SUPPORTED = RespReply.error("ERR TTL is not supported yet");
     private static final int ARG_DISPLAY_CHARS_MAX = 128;

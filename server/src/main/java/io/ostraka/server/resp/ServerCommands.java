@@ -21,6 +21,19 @@ import static io.ostraka.server.resp.RespCommands.done;
  * changes the store.
  */
 final class ServerCommands {
+    private static final RespReply BAD_CLIENT_NAME =
+            RespReply.error("ERR Client names cannot contain spaces, newlines or special characters.");
+
+    /** Printable ASCII without spaces, as Redis requires of CLIENT SETNAME and HELLO SETNAME. */
+    private static boolean validClientName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) <= ' ' || name.charAt(i) > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static final String VERSION = "0.1.0";
     /** The Redis version whose command surface we follow, for clients that gate features on it. */
     static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
@@ -70,11 +83,8 @@ final class ServerCommands {
                     return done(RespErrors.wrongArity("client|setname"));
                 }
                 String name = call.argString(2);
-                for (int i = 0; i < name.length(); i++) {
-                    if (name.charAt(i) <= ' ' || name.charAt(i) > '~') {
-                        return done(RespReply.error(
-                                "ERR Client names cannot contain spaces, newlines or special characters."));
-                    }
+                if (!validClientName(name)) {
+                    return done(BAD_CLIENT_NAME);
                 }
                 call.client.name(name);
                 return done(RespReply.OK);
@@ -104,7 +114,11 @@ final class ServerCommands {
         for (; i < call.argc(); i++) {
             String option = call.keyword(i);
             if (option.equals("SETNAME") && i + 1 < call.argc()) {
-                call.client.name(call.argString(++i));
+                String name = call.argString(++i);
+                if (!validClientName(name)) {
+                    return done(BAD_CLIENT_NAME); // as CLIENT SETNAME: a space would break CLIENT INFO's format
+                }
+                call.client.name(name);
             } else if (option.equals("AUTH")) {
                 return done(RespReply.error("ERR AUTH is not supported"));
             } else {

@@ -182,7 +182,7 @@ class RespServerTest {
         assertThat(c.call("INCRBY", "n", "9223372036854775808"))
                 .isEqualTo(new Err("ERR value is not an integer or out of range"));
         assertThat(c.call("SET", "s", "abc")).isEqualTo("OK");
-        assertThat(c.call("INCR", "s")).isEqualTo(new Err("WRONGTYPE value is not an integer or out of range"));
+        assertThat(c.call("INCR", "s")).isEqualTo(new Err("ERR value is not an integer or out of range"));
         assertThat(c.call("SET", "max", Long.toString(Long.MAX_VALUE))).isEqualTo("OK");
         assertThat(c.call("INCR", "max")).isEqualTo(new Err("ERR increment or decrement would overflow"));
         assertThat(c.call("DECRBY", "n", "-9223372036854775808")).isEqualTo(new Err("ERR decrement would overflow"));
@@ -350,6 +350,9 @@ class RespServerTest {
                 .isEqualTo(List.of("mset", -3L, List.of("write"), 1L, -1L, 2L));
         assertThat(c.call("HELLO", "3")).isEqualTo(new Err("NOPROTO unsupported protocol version"));
         assertThat((List<Object>) c.call("HELLO", "2", "SETNAME", "h")).containsSequence("proto", 2L);
+        assertThat(c.call("HELLO", "2", "SETNAME", "a b"))
+                .isEqualTo(new Err("ERR Client names cannot contain spaces, newlines or special characters."));
+        assertThat(c.call("CLIENT", "GETNAME")).isEqualTo("h");
         assertThat(c.call("CONFIG", "GET", "save")).isEqualTo(List.of());
         @SuppressWarnings("unchecked") List<Object> status = (List<Object>) c.call("OSTRAKA.STATUS");
         assertThat(status).containsSequence("role", "leader");
