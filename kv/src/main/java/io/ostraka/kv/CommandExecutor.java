@@ -194,7 +194,7 @@ final class CommandExecutor {
         if (!more) {
             long bytes = 0;
             for (KvEntry e : entries) {
-                bytes += e.key().length + e.value().value().length;
+                bytes += e.sizeBytes();
             }
             more = bytes >= KvLimits.SCAN_RESULT_BYTES_MAX;
         }

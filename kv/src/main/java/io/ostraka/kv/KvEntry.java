@@ -10,6 +10,11 @@ public record KvEntry(byte[] key, VersionedValue value) {
         Objects.requireNonNull(value, "value");
     }
 
+    /** Bytes of key and value: what a scan's byte budget counts. */
+    public long sizeBytes() {
+        return key.length + value.value().length;
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof KvEntry that && Arrays.equals(key, that.key) && value.equals(that.value);

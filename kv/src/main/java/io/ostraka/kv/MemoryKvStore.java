@@ -84,8 +84,9 @@ public final class MemoryKvStore implements KvStore {
             if (out.size() >= limit || bytes >= maxBytes) {
                 break;
             }
-            out.add(new KvEntry(entry.getKey(), entry.getValue()));
-            bytes += entry.getKey().length + entry.getValue().value().length;
+            KvEntry found = new KvEntry(entry.getKey(), entry.getValue());
+            out.add(found);
+            bytes += found.sizeBytes();
         }
         return out;
     }

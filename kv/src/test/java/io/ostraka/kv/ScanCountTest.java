@@ -63,7 +63,7 @@ class ScanCountTest {
         KvResult first = big.machine.scan(b("big"), null, 1000);
         assertThat(first.more()).isTrue();
         assertThat(first.entries()).hasSizeLessThan(n);
-        long bytes = first.entries().stream().mapToLong(e -> e.key().length + e.value().value().length).sum();
+        long bytes = first.entries().stream().mapToLong(KvEntry::sizeBytes).sum();
         assertThat(bytes).isLessThanOrEqualTo(KvLimits.SCAN_RESULT_BYTES_MAX + KvLimits.KEY_BYTES_MAX + KvLimits.VALUE_BYTES_MAX);
         // Going on from the last key reaches every key.
         int seen = first.entries().size();

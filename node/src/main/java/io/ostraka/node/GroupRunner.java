@@ -597,13 +597,6 @@ final class GroupRunner {
             ConfChange change = ConfChange.decode(e.data());
             appliedConfs.put(e.index(), Changer.apply(appliedConfs.lastEntry().getValue(), change));
             learnMembers(MemberInfo.decodeAll(change.context()));
-            ConfChangeWaiter waiting = confChanges.remove(e.index());
-            if (waiting != null && waiting.term() == e.term()) {
-                waiting.future().complete(e.index());
-            } else if (waiting != null) {
-                // Another leader's configuration change took the index: ours was never committed.
-                waiting.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
-            }
         }
         finishProposal(e, null);
     }
@@ -618,9 +611,14 @@ final class GroupRunner {
                 p.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
             }
         }
-        ConfChangeWaiter replacedChange = confChanges.remove(e.index());
-        if (replacedChange != null) {
-            replacedChange.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+        ConfChangeWaiter change = confChanges.remove(e.index());
+        if (change != null) {
+            if (e.type() == EntryType.CONF_CHANGE && change.term() == e.term()) {
+                change.future().complete(e.index());
+            } else {
+                // Another entry (another leader's, configuration change or not) took the index.
+                change.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+            }
         }
     }
 

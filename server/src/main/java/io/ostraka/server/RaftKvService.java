@@ -90,18 +90,11 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
         // Without a session, a forward that broke off (the transport's NO_QUORUM: the connection
         // was cancelled or lost) may have reached the leader and been applied. Retrying it as a
         // request that did not happen could apply it twice, so its outcome is reported unknown.
-        return forwarded.handle((result, error) -> {
-            if (error == null) {
-                return CompletableFuture.completedFuture(result);
-            }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof OstrakaException e && e.code() == ErrorCode.NO_QUORUM) {
-                return CompletableFuture.<Result>failedFuture(new OstrakaException(ErrorCode.TIMEOUT,
-                        "outcome unknown: the write without a session was forwarded to node " + leader
-                                + " and the call broke off (" + e.getMessage() + ")"));
-            }
-            return CompletableFuture.<Result>failedFuture(cause);
-        }).thenCompose(f -> f);
+        return forwarded.exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                unwrap(error) instanceof OstrakaException e && e.code() == ErrorCode.NO_QUORUM
+                        ? new OstrakaException(ErrorCode.TIMEOUT, "outcome unknown: the write without a session was forwarded to node "
+                                + leader + " and the call broke off (" + e.getMessage() + ")")
+                        : error));
     }
 
     /** Serves a write another node forwarded: only the leader proposes; nobody forwards twice. */
@@ -178,7 +171,7 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
                 out.complete(result);
                 return;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = unwrap(error);
             OstrakaException e = cause instanceof OstrakaException oe ? oe
                     : new OstrakaException(ErrorCode.NO_QUORUM, String.valueOf(cause));
             boolean retryable = e.code() == ErrorCode.NOT_LEADER || e.code() == ErrorCode.NO_QUORUM
@@ -193,6 +186,10 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
             }
             scheduler.schedule(() -> run(once, idempotent, deadline, out, attempt + 1), delay, TimeUnit.MILLISECONDS);
         });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private OstrakaException notLeader() {

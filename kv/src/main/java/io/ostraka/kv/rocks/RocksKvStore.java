@@ -189,7 +189,7 @@ public final class RocksKvStore implements KvStore {
                 }
                 KvEntry entry = new KvEntry(key, RocksEncoding.decodeValue(key, it.value()));
                 out.add(entry);
-                bytes += key.length + entry.value().value().length;
+                bytes += entry.sizeBytes();
             }
             it.status();
         } catch (RocksDBException e) {

@@ -21,22 +21,11 @@ import static io.ostraka.server.resp.RespCommands.done;
  * changes the store.
  */
 final class ServerCommands {
-    private static final RespReply BAD_CLIENT_NAME =
-            RespReply.error("ERR Client names cannot contain spaces, newlines or special characters.");
-
-    /** Printable ASCII without spaces, as Redis requires of CLIENT SETNAME and HELLO SETNAME. */
-    private static boolean validClientName(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            if (name.charAt(i) <= ' ' || name.charAt(i) > '~') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     static final String VERSION = "0.1.0";
     /** The Redis version whose command surface we follow, for clients that gate features on it. */
     static final String REDIS_COMPATIBLE_VERSION = "7.0.0";
+    private static final RespReply BAD_CLIENT_NAME =
+            RespReply.error("ERR Client names cannot contain spaces, newlines or special characters.");
 
     private ServerCommands() {}
 
@@ -247,5 +236,15 @@ final class ServerCommands {
         }
         return done(RespReply.error("ERR unknown consistency '" + call.argString(1)
                 + "': use linearizable, lease, follower or stale"));
+    }
+
+    /** Printable ASCII without spaces, as Redis requires of CLIENT SETNAME and HELLO SETNAME. */
+    private static boolean validClientName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) <= ' ' || name.charAt(i) > '~') {
+                return false;
+            }
+        }
+        return true;
     }
 }
