@@ -1,6 +1,9 @@
 package io.ostraka.client;
 
 import io.grpc.MethodDescriptor;
+import io.ostraka.api.kv.v1.KvGrpc;
+import io.ostraka.api.kv.v1.OpenSessionRequest;
+import io.ostraka.api.kv.v1.OpenSessionResponse;
 import io.ostraka.api.kv.v1.Session;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +48,7 @@ final class ClientCore implements AutoCloseable {
         executor.setRemoveOnCancelPolicy(true);
         this.router = new Router(endpoints);
         this.runner = new RequestRunner(router, executor, random, attemptTimeout, backoffInitial, backoffMax);
-        this.session = new WriteSession(random);
+        this.session = new WriteSession();
         this.defaultConsistency = defaultConsistency;
     }
 
@@ -58,8 +61,17 @@ final class ClientCore implements AutoCloseable {
     /** A write: serialized in the session, built with its session and sequence, retried with them. */
     <Q, R> CompletableFuture<R> write(MethodDescriptor<Q, R> method, Function<Session, Q> request, Duration timeout,
                                       ToLongFunction<R> index) {
-        return session.submit(s -> runner.run(method, request.apply(s), timeout, true))
+        return session.submit(s -> runner.run(method, request.apply(s), timeout, true), () -> openSession(timeout))
                 .thenApply(response -> seen(response, index));
+    }
+
+    /**
+     * Opens a session (retried like any request: a retried opening at worst opens a session
+     * nobody uses, which the cluster expires) and completes with its id.
+     */
+    private CompletableFuture<Long> openSession(Duration timeout) {
+        return runner.run(KvGrpc.getOpenSessionMethod(), OpenSessionRequest.getDefaultInstance(), timeout, true)
+                .thenApply(response -> seen(response, OpenSessionResponse::getIndex).getSessionId());
     }
 
     /** One call to {@code address} only (see {@link RequestRunner#once}); its index is not taken as seen. */

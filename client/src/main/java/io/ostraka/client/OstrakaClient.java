@@ -29,8 +29,8 @@ import java.util.random.RandomGenerator;
  *       known, the endpoints in turn.
  *   <li><b>Retries.</b> NOT_LEADER, NO_QUORUM, TIMEOUT, STOPPED and UNAVAILABLE are retried with
  *       exponential backoff and jitter until the request timeout, then reported as TIMEOUT.
- *   <li><b>Exactly once.</b> Writes carry the client's session (a random 64-bit id) and a
- *       sequence; a write retried after a leader change is applied once and answered with its
+ *   <li><b>Exactly once.</b> Writes carry the client's session (opened by the cluster before
+ *       the first write: its id is a log index, so ids never repeat) and a sequence; a write retried after a leader change is applied once and answered with its
  *       first result. Writes are serialized: one in flight, the rest queued in call order.
  *   <li><b>Consistency.</b> Per read (default LINEARIZABLE); every read asks for at least the
  *       highest log index this client has seen, so STALE reads never go backwards.
@@ -166,7 +166,7 @@ public final class OstrakaClient implements AutoCloseable {
         return core.highestIndex();
     }
 
-    /** The current session id (it changes only if the cluster forgot the session). */
+    /** The current session id: 0 before the first write; it changes only if the cluster forgot the session. */
     public long sessionId() {
         return core.sessionId();
     }
@@ -279,7 +279,7 @@ public final class OstrakaClient implements AutoCloseable {
             return this;
         }
 
-        /** The source of session ids and jitter (default a SecureRandom); seed one for reproducible tests. */
+        /** The source of retry jitter (default a SecureRandom); seed one for reproducible tests. */
         public Builder random(RandomGenerator random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;

@@ -5,31 +5,28 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
-import java.util.random.RandomGenerator;
+import java.util.function.Supplier;
 
 /**
- * The client's exactly-once session (docs/kv.md, "Exactly-once sessions"): a random non-zero
- * 64-bit id and a sequence numbering its writes. The state machine remembers only the latest
- * sequence per session, so writes are serialized: one in flight, the rest queued in call order;
- * each takes the next sequence when it starts and keeps it through all its retries.
+ * The client's exactly-once session (docs/kv.md, "Exactly-once sessions"): an id the cluster
+ * gives out (OpenSession, before the first write) and a sequence numbering its writes. The state
+ * machine remembers only the latest sequence per session, so writes are serialized: one in
+ * flight, the rest queued in call order; each takes the next sequence when it starts and keeps it
+ * through all its retries.
  *
  * <p>If the cluster has forgotten the session (SESSION_EXPIRED: idle for more than the server's
- * sessionIdleIndexesMax), a write whose first attempt got that answer was certainly not applied,
- * so it is resent once in a new session at sequence 1. After retries the client cannot know, and
- * the error goes to the caller (the next write starts a new session).
+ * sessionIdleIndexesMax, or evicted beyond sessionsMax), a write whose first attempt got that
+ * answer was certainly not applied, so it is resent once in a new session. After retries the
+ * client cannot know (an earlier attempt may have applied before the session was forgotten), and
+ * the error goes to the caller; the next write opens a new session.
  */
 final class WriteSession {
-    private final RandomGenerator random;
     private final Object lock = new Object();
-    // Guarded by lock. Invariant: sessionId != 0; lastSequence is the sequence of the newest write started.
+    // Guarded by lock. Invariant: sessionId == 0 (none open) or lastSequence is the sequence of
+    // the newest write started in it.
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private long sessionId;
     private long lastSequence;
-
-    WriteSession(RandomGenerator random) {
-        this.random = random;
-        this.sessionId = newSessionId();
-    }
 
     long sessionId() {
         synchronized (lock) {
@@ -43,8 +40,11 @@ final class WriteSession {
         }
     }
 
-    /** Runs {@code write} with the next session sequence once every earlier write has completed. */
-    <T> CompletableFuture<T> submit(Function<Session, CompletableFuture<T>> write) {
+    /**
+     * Runs {@code write} with the next session sequence once every earlier write has completed,
+     * first opening a session with {@code open} (which completes with its id) if none is open.
+     */
+    <T> CompletableFuture<T> submit(Function<Session, CompletableFuture<T>> write, Supplier<CompletableFuture<Long>> open) {
         CompletableFuture<T> result = new CompletableFuture<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<Void> previous;
@@ -52,7 +52,7 @@ final class WriteSession {
             previous = tail;
             tail = done;
         }
-        previous.whenComplete((ignored, failure) -> runFlat(() -> start(write, result, done, true)));
+        previous.whenComplete((ignored, failure) -> runFlat(() -> start(write, open, result, done, true)));
         return result;
     }
 
@@ -83,8 +83,27 @@ final class WriteSession {
         }
     }
 
-    private <T> void start(Function<Session, CompletableFuture<T>> write, CompletableFuture<T> result,
-                           CompletableFuture<Void> done, boolean mayRenew) {
+    private <T> void start(Function<Session, CompletableFuture<T>> write, Supplier<CompletableFuture<Long>> open,
+                           CompletableFuture<T> result, CompletableFuture<Void> done, boolean mayRenew) {
+        if (sessionId() == 0) {
+            CompletableFuture<Long> opened;
+            try {
+                opened = open.get();
+            } catch (RuntimeException e) {
+                opened = CompletableFuture.failedFuture(e);
+            }
+            opened.whenComplete((id, failure) -> {
+                if (failure != null) {
+                    finish(result, done, null, unwrap(failure));
+                } else if (id == null || id == 0) {
+                    finish(result, done, null, new IllegalStateException("the cluster opened a session with id " + id));
+                } else {
+                    opened(id);
+                    runFlat(() -> start(write, open, result, done, mayRenew));
+                }
+            });
+            return;
+        }
         CompletableFuture<T> attempt;
         try {
             attempt = write.apply(next());
@@ -92,22 +111,29 @@ final class WriteSession {
             attempt = CompletableFuture.failedFuture(e);
         }
         attempt.whenComplete((value, failure) -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = unwrap(failure);
             if (cause instanceof OstrakaClientException e && e.code() == ErrorCode.SESSION_EXPIRED) {
-                renew();
+                forget();
                 if (mayRenew && e.attempts() == 1) {
-                    start(write, result, done, false);
+                    runFlat(() -> start(write, open, result, done, false));
                     return;
                 }
             }
-            done.complete(null);
-            if (cause != null) {
-                result.completeExceptionally(cause);
-            } else {
-                result.complete(value);
-            }
+            finish(result, done, value, cause);
         });
+    }
+
+    private static <T> void finish(CompletableFuture<T> result, CompletableFuture<Void> done, T value, Throwable cause) {
+        done.complete(null);
+        if (cause != null) {
+            result.completeExceptionally(cause);
+        } else {
+            result.complete(value);
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     private Session next() {
@@ -117,20 +143,17 @@ final class WriteSession {
         }
     }
 
-    private void renew() {
+    private void opened(long id) {
         synchronized (lock) {
-            sessionId = newSessionId();
+            sessionId = id;
             lastSequence = 0;
         }
     }
 
-    private long newSessionId() {
-        synchronized (random) {
-            long id;
-            do {
-                id = random.nextLong();
-            } while (id == 0);
-            return id;
+    private void forget() {
+        synchronized (lock) {
+            sessionId = 0;
+            lastSequence = 0;
         }
     }
 }

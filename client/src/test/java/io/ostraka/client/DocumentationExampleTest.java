@@ -44,7 +44,7 @@ class DocumentationExampleTest {
             assertThat(b.succeeded()).isTrue();
             assertThat(fast).isPresent();
             assertThat(status.role()).isEqualTo("leader");
-            assertThat(index).isEqualTo(5);
+            assertThat(index).isEqualTo(6); // the session's opening and five writes
         } finally {
             myExecutor.shutdown();
             assertThat(myExecutor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();

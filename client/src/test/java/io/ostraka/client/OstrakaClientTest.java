@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,19 +43,19 @@ class OstrakaClientTest {
 
     @Test
     void putGetDelete() {
-        WriteResult first = client.put("k", "v1");
+        WriteResult first = client.put("k", "v1"); // index 1 opened the client's session
         WriteResult second = client.put("k", "v2");
-        assertThat(first).isEqualTo(new WriteResult(1, 1));
-        assertThat(second).isEqualTo(new WriteResult(2, 2));
+        assertThat(first).isEqualTo(new WriteResult(1, 2));
+        assertThat(second).isEqualTo(new WriteResult(2, 3));
 
         KeyValue kv = client.get("k").orElseThrow();
         assertThat(kv.keyUtf8()).isEqualTo("k");
         assertThat(kv.valueUtf8()).isEqualTo("v2");
         assertThat(kv.version()).isEqualTo(2);
-        assertThat(kv.createIndex()).isEqualTo(1);
-        assertThat(kv.modIndex()).isEqualTo(2);
+        assertThat(kv.createIndex()).isEqualTo(2);
+        assertThat(kv.modIndex()).isEqualTo(3);
 
-        assertThat(client.delete("k", "absent")).isEqualTo(new DeleteResult(1, 3));
+        assertThat(client.delete("k", "absent")).isEqualTo(new DeleteResult(1, 4));
         assertThat(client.get("k")).isEmpty();
     }
 
@@ -110,7 +109,7 @@ class OstrakaClientTest {
         ScanResult page = client.scan(utf8("b"), null, 2);
         assertThat(page.entries()).extracting(KeyValue::keyUtf8).containsExactly("b", "c");
         assertThat(page.more()).isTrue();
-        assertThat(page.index()).isEqualTo(5);
+        assertThat(page.index()).isEqualTo(6); // the session's opening and five puts
         ScanResult rest = client.scan(utf8("c\0"), utf8("e"), 100);
         assertThat(rest.entries()).extracting(KeyValue::keyUtf8).containsExactly("d");
         assertThat(rest.more()).isFalse();
@@ -150,12 +149,19 @@ class OstrakaClientTest {
     }
 
     @Test
-    void sessionIdsComeFromTheGivenRandomSource() throws IOException {
-        long expected = new SplittableRandom(7).nextLong();
-        try (OstrakaClient seeded = TestServers.client(TestServers.address(server)).random(new SplittableRandom(7))
-                .build()) {
-            assertThat(seeded.sessionId()).isEqualTo(expected);
+    void theFirstWriteOpensASessionWhoseIdIsTheClustersIndexForIt() throws IOException {
+        assertThat(client.sessionId()).isZero();
+        client.get("k"); // a read needs no session
+        assertThat(service.sessionsOpened()).isZero();
+        client.put("k", "v");
+        assertThat(client.sessionId()).isEqualTo(1);
+        try (OstrakaClient other = TestServers.client(TestServers.address(server)).build()) {
+            other.put("k", "w");
+            assertThat(other.sessionId()).isEqualTo(3);
         }
+        client.put("k", "x");
+        assertThat(client.sessionId()).isEqualTo(1);
+        assertThat(service.sessionsOpened()).isEqualTo(2);
     }
 
     @Test
@@ -168,8 +174,8 @@ class OstrakaClientTest {
         client.count(new byte[0], null, ReadOptions.of(Consistency.LEASE));
         assertThat(service.readConsistencies()).containsExactly(ReadConsistency.STALE, ReadConsistency.LINEARIZABLE,
                 ReadConsistency.FOLLOWER, ReadConsistency.LEASE);
-        assertThat(service.readMinIndexes()).containsOnly(2L);
-        assertThat(client.highestIndex()).isEqualTo(2);
+        assertThat(service.readMinIndexes()).containsOnly(3L);
+        assertThat(client.highestIndex()).isEqualTo(3);
     }
 
     @Test
@@ -202,7 +208,7 @@ class OstrakaClientTest {
         ClusterStatus status = client.status();
         assertThat(status.role()).isEqualTo("leader");
         assertThat(status.nodeId()).isEqualTo(1);
-        assertThat(status.commitIndex()).isEqualTo(1);
+        assertThat(status.commitIndex()).isEqualTo(2);
         assertThat(status.info()).containsEntry("term", "1");
     }
 

@@ -10,10 +10,10 @@ import java.util.Objects;
  * client session it belongs to. {@link #encode()} gives the bytes to propose; {@link #decode}
  * parses them strictly and reports a malformed input as a value, never as an exception.
  *
- * <p>Encoding, format version 1 (all integers unsigned LEB128 varints in shortest form, signed
+ * <p>Encoding, format version 2 (all integers unsigned LEB128 varints in shortest form, signed
  * ones zigzag-mapped first; {@code bytes} is a varint length and the bytes):
  * <pre>
- *   u8 formatVersion (= 1)
+ *   u8 formatVersion (= 2; 1 is still decoded, see below)
  *   varint sessionId               0 = no session
  *   varint sequence                only when sessionId != 0; >= 1
  *   op
@@ -29,12 +29,20 @@ import java.util.Objects;
  *   0x08 BATCH    varint n (1..1024), n x op   (PUT, GET, DELETE, CAS, INCR only)
  *   0x09 EXPIRE   reserved for TTL keys
  *   0x0A WATCH    reserved for watches
+ *   0x0B OPEN_SESSION  (nothing; only with sessionId 0)
  * </pre>
  * Nothing may follow the op. See docs/kv.md for the semantics.
+ *
+ * <p>Versions 1 and 2 have the same layout and differ in one rule only: in version 1 a command at
+ * sequence 1 of an unknown session opened that session, in version 2 only OPEN_SESSION opens
+ * one. Log entries written in version 1 keep their meaning when replayed, so the decoder reports
+ * the version ({@link Decoded#version()}) and the encoder always writes version 2.
  */
 public record KvCommand(long sessionId, long sequence, KvOp op) {
-    /** The only encoding version so far; a decoder rejects any other. */
-    public static final int FORMAT_VERSION = 1;
+    /** The encoding version written; a decoder also accepts {@link #LEGACY_FORMAT_VERSION}, and nothing else. */
+    public static final int FORMAT_VERSION = 2;
+    /** The version in which sequence 1 of an unknown session opened it. */
+    public static final int LEGACY_FORMAT_VERSION = 1;
 
     private static final int PUT_NX = 1;
     private static final int PUT_XX = 2;
@@ -49,6 +57,9 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
         } else {
             if (sequence < 1) {
                 throw new IllegalArgumentException("session " + sessionId + " with sequence " + sequence + " < 1");
+            }
+            if (op instanceof KvOp.OpenSession) {
+                throw new IllegalArgumentException("OPEN_SESSION cannot belong to session " + sessionId);
             }
         }
     }
@@ -69,6 +80,11 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
     }
 
     // ---- Builders ----------------------------------------------------------------------------
+
+    /** Opens an exactly-once session; the result's integer is its id (docs/kv.md). */
+    public static KvCommand openSession() {
+        return of(new KvOp.OpenSession());
+    }
 
     public static KvCommand put(byte[] key, byte[] value) {
         return of(new KvOp.Put(key, value, KvOp.PutCondition.ALWAYS, false));
@@ -164,6 +180,8 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
             for (KvOp inner : batch.ops()) {
                 encodeOp(inner, out);
             }
+        } else if (op instanceof KvOp.OpenSession) {
+            // The op code says it all.
         } else {
             throw new IllegalStateException("no encoding for " + op);
         }
@@ -189,14 +207,17 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
         WireReader in = new WireReader(bytes);
         try {
             int version = in.u8("format version");
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != LEGACY_FORMAT_VERSION) {
                 throw new WireReader.MalformedException("unsupported command format version " + version);
             }
             long sessionId = in.varint("session id");
             long sequence = sessionId == 0 ? 0 : in.varint("sequence", 1, Long.MAX_VALUE);
             KvOp op = decodeOp(in, false);
             in.expectEnd("command");
-            return Decoded.success(new KvCommand(sessionId, sequence, op));
+            if (sessionId != 0 && op instanceof KvOp.OpenSession) {
+                throw new WireReader.MalformedException("OPEN_SESSION cannot belong to session " + sessionId);
+            }
+            return Decoded.success(new KvCommand(sessionId, sequence, op), version);
         } catch (WireReader.MalformedException e) {
             return Decoded.failure("malformed command: " + e.getMessage());
         }
@@ -249,6 +270,8 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
                 byte[] end = in.bool("has end") ? in.bytes("end", KvLimits.KEY_BYTES_MAX) : null;
                 return new KvOp.Count(start, end);
             }
+            case OPEN_SESSION:
+                return new KvOp.OpenSession();
             case BATCH:
                 if (insideBatch) {
                     throw new WireReader.MalformedException("BATCH is not allowed inside a batch");
@@ -284,14 +307,17 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
         return new KvOp.Batch(ops);
     }
 
-    /** The outcome of {@link #decode}: exactly one of {@code command} and {@code error} is set. */
-    public record Decoded(KvCommand command, String error) {
-        static Decoded success(KvCommand command) {
-            return new Decoded(command, null);
+    /**
+     * The outcome of {@link #decode}: exactly one of {@code command} and {@code error} is set;
+     * {@code version} is the command's format version (0 when it could not be read).
+     */
+    public record Decoded(KvCommand command, String error, int version) {
+        static Decoded success(KvCommand command, int version) {
+            return new Decoded(command, null, version);
         }
 
         static Decoded failure(String error) {
-            return new Decoded(null, error);
+            return new Decoded(null, error, 0);
         }
 
         public boolean isOk() {

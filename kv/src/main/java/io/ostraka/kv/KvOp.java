@@ -334,4 +334,21 @@ public sealed interface KvOp {
             return true;
         }
     }
+
+    /**
+     * Opens a client session for exactly-once writes (Raft dissertation §6.3, RegisterClient): the
+     * result's {@code integer} is the new session's id, which is the index of this command in the
+     * log, so no two sessions ever share one. Never part of a session itself, never in a batch.
+     */
+    record OpenSession() implements KvOp {
+        @Override
+        public OpCode code() {
+            return OpCode.OPEN_SESSION;
+        }
+
+        @Override
+        public boolean isWrite() {
+            return true;
+        }
+    }
 }

@@ -130,7 +130,7 @@ final class KvSnapshotFormat {
             if (id == 0 || (i > 0 && id <= previousId)) {
                 throw new CorruptSnapshotException("session " + i + ": id " + id + " is zero or out of order");
             }
-            if (lastSequence < 1 || lastActiveIndex < 1 || lastActiveIndex > appliedIndex) {
+            if (lastSequence < 0 || lastActiveIndex < 1 || lastActiveIndex > appliedIndex) {
                 throw new CorruptSnapshotException("session " + id + ": sequence " + lastSequence
                         + " or last active index " + lastActiveIndex + " impossible at index " + appliedIndex);
             }

@@ -34,10 +34,14 @@ import java.util.function.Supplier;
  *   <li>{@code sequence > last}: applied, and its result becomes the remembered one;
  *   <li>{@code sequence < last}: STALE_SEQUENCE, nothing applied.
  * </ul>
- * An unknown session (never seen, or expired) is opened by sequence 1. Any higher sequence from an
- * unknown session gets SESSION_EXPIRED and is not applied: its earlier commands may have been
- * applied and forgotten, so applying it could apply a retry twice. The client must start a new
- * session. (This is the Raft dissertation's §6.3 rule.)
+ * A session is opened by an OPEN_SESSION command, whose index becomes the session's id (remembered
+ * sequence 0). Any command of an unknown session (never opened, or expired) gets SESSION_EXPIRED
+ * and is not applied: its earlier commands, or an earlier attempt of this very command, may have
+ * been applied and forgotten, so applying it could apply a retry twice. The client must open a new
+ * session. (This is the Raft dissertation's §6.3 rule; when sequence 1 of an unknown session still
+ * opened it, a retried first write could apply twice if the session was evicted in between.)
+ * Commands encoded in {@link KvCommand#LEGACY_FORMAT_VERSION} keep that old rule, so a log written
+ * before replays as it applied.
  *
  * <h2>Reads</h2>
  * {@link #get}, {@link #scan}, {@link #count} and {@link #query} read the current state without
@@ -191,14 +195,18 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
             return KvResult.invalidRequest(decoded.error()).encode();
         }
         KvCommand cmd = decoded.command();
+        if (cmd.op() instanceof KvOp.OpenSession) {
+            sessions.open(index, batch);
+            return KvResult.builder(KvStatus.OK).integer(index).build().encode();
+        }
         if (!cmd.hasSession()) {
             return CommandExecutor.execute(view, cmd.op(), index, batch).encode();
         }
         KvSession session = sessions.get(cmd.sessionId());
-        if (session == null && cmd.sequence() > 1) {
+        boolean legacyOpen = decoded.version() == KvCommand.LEGACY_FORMAT_VERSION && cmd.sequence() == 1;
+        if (session == null && !legacyOpen) {
             return KvResult.failure(KvStatus.SESSION_EXPIRED, "session " + cmd.sessionId()
-                    + " is unknown or expired and sequence " + cmd.sequence()
-                    + " is not 1; start a new session").encode();
+                    + " is unknown or expired; nothing was applied; open a new session").encode();
         }
         if (session != null && cmd.sequence() < session.lastSequence()) {
             return KvResult.failure(KvStatus.STALE_SEQUENCE, "session " + cmd.sessionId() + " sequence "

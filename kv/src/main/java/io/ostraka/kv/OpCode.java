@@ -16,7 +16,9 @@ public enum OpCode {
     /** Reserved for TTL keys: expiry decided by the leader and replicated as a command. */
     EXPIRE(0x09, true),
     /** Reserved for watches (a stream of changes of a key or prefix from a revision). */
-    WATCH(0x0A, true);
+    WATCH(0x0A, true),
+    /** Opens a client session for exactly-once writes; the session id is the entry's log index. */
+    OPEN_SESSION(0x0B, false);
 
     private final int code;
     private final boolean reserved;

@@ -48,6 +48,24 @@ final class SessionTable {
     }
 
     /**
+     * Opens the session whose id is {@code index}, the index of its OPEN_SESSION command, with
+     * nothing applied yet (sequence 0); the record (and an eviction, if any) goes into
+     * {@code changes}. Ids of sessions opened this way never repeat. A session opened by the old
+     * rule under a client-chosen id equal to {@code index} is replaced.
+     */
+    void open(long index, KvWriteBatch changes) {
+        KvSession previous = byId.get(index);
+        if (previous != null) {
+            remove(previous, null);
+        } else if (byId.size() >= config.sessionsMax()) {
+            remove(byActivity.first(), changes);
+        }
+        KvSession session = new KvSession(index, 0, new byte[0], index);
+        add(session);
+        changes.putSession(session);
+    }
+
+    /**
      * Records that session {@code id} applied {@code sequence} at {@code index} with {@code result};
      * the new record (and an eviction, if any) goes into {@code changes}.
      */

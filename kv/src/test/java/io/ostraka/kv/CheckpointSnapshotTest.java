@@ -59,8 +59,8 @@ class CheckpointSnapshotTest {
             assertThat(fresh.appliedIndex()).isEqualTo(6);
             assertThat(snapshotOf(fresh)).isEqualTo(expected);
             assertThat(fresh.scan(new byte[0], null, 100)).isEqualTo(original.scan(new byte[0], null, 100));
-            assertThat(fresh.lastSequence(7)).isEqualTo(1);
-            byte[] retry = KvCommand.increment(b("n")).withSession(7, 1).encode();
+            assertThat(fresh.lastSequence(1)).isEqualTo(1);
+            byte[] retry = KvCommand.increment(b("n")).withSession(1, 1).encode();
             assertThat(fresh.apply(7, retry)).isEqualTo(original.apply(7, retry));
         }
         try (KvStateMachine reopened = open("fresh")) {

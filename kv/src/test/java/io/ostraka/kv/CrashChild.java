@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * The child JVM of {@link CrashConsistencyTest}: applies commands to a RocksDB machine until it is
- * killed, printing "acked i" after command i's apply returned. Command i (session 1, sequence i)
- * is a batch that increments "counter" and puts "key-i"; at index 100 it takes a checkpoint
+ * killed, printing "acked i" after command i's apply returned. Command 1 opens session 1; command
+ * i > 1 (session 1, sequence i) is a batch that increments "counter" and puts "key-i"; at index 100 it takes a checkpoint
  * snapshot (which flushes the memtables). Stops by itself after {@link #APPLIES_MAX} commands.
  */
 public final class CrashChild {
@@ -34,6 +34,9 @@ public final class CrashChild {
     }
 
     static KvCommand command(long i) {
+        if (i == 1) {
+            return KvCommand.openSession(); // session 1
+        }
         return KvCommand.batch(new KvOp.Increment(TestBytes.b("counter"), 1),
                 new KvOp.Put(TestBytes.b("key-" + i), new byte[100], KvOp.PutCondition.ALWAYS, false))
                 .withSession(1, i);

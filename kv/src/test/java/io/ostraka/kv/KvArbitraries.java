@@ -63,9 +63,12 @@ final class KvArbitraries {
     /** Commands with and without sessions; session ids from a small set, sequences low so retries happen. */
     static Arbitrary<KvCommand> commands() {
         Arbitrary<KvCommand> plain = ops().map(KvCommand::of);
-        Arbitrary<KvCommand> withSession = Combinators.combine(ops(), Arbitraries.of(1L, 2L, -3L, Long.MAX_VALUE),
+        // Session ids are log indexes of OPEN_SESSION commands, so small ids meet opened sessions.
+        Arbitrary<KvCommand> withSession = Combinators.combine(ops(),
+                Arbitraries.of(1L, 2L, 3L, 4L, 5L, 8L, -3L, Long.MAX_VALUE),
                 Arbitraries.longs().between(1, 6)).as((op, session, sequence) ->
                 KvCommand.of(op).withSession(session, sequence));
-        return Arbitraries.oneOf(plain, withSession);
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, plain), net.jqwik.api.Tuple.of(5, withSession),
+                net.jqwik.api.Tuple.of(2, Arbitraries.just(KvCommand.openSession())));
     }
 }

@@ -19,6 +19,15 @@ class KvFixture {
         return machine.apply(index, command);
     }
 
+    /** Opens an exactly-once session at the next index and returns its id (that index). */
+    long openSession() {
+        KvResult opened = apply(KvCommand.openSession());
+        if (!opened.isOk()) {
+            throw new AssertionError("OPEN_SESSION failed: " + opened);
+        }
+        return opened.integer();
+    }
+
     /** Lets {@code count} indexes pass (the runtime skips no-ops and membership entries). */
     void skipIndexes(long count) {
         index += count;

@@ -35,10 +35,11 @@ class RocksStateMachineTest {
     }
 
     static void fill(KvStateMachine kv) {
-        kv.apply(1, KvCommand.put(b("a"), b("1")));
+        kv.apply(1, KvCommand.openSession()); // session 1
         kv.apply(2, KvCommand.put(b("a"), b("2")));
-        kv.apply(3, KvCommand.increment(b("n")).withSession(7, 1));
-        kv.apply(5, KvCommand.put(new byte[] {(byte) 0xff, 0}, new byte[] {0, 1, 2}).withSession(-9, 1));
+        kv.apply(3, KvCommand.increment(b("n")).withSession(1, 1));
+        kv.apply(4, KvCommand.openSession()); // session 4
+        kv.apply(5, KvCommand.put(new byte[] {(byte) 0xff, 0}, new byte[] {0, 1, 2}).withSession(4, 1));
         kv.apply(6, KvCommand.batch(new KvOp.Delete(java.util.List.of(b("a"))), new KvOp.Increment(b("m"), 4)));
     }
 
@@ -51,23 +52,23 @@ class RocksStateMachineTest {
             byte[] firstIncrement;
             try (KvStateMachine kv = KvStateMachine.onRocksDb(CONFIG, dataDir, options)) {
                 fill(kv);
-                firstIncrement = kv.apply(7, KvCommand.increment(b("n")).withSession(7, 2).encode());
+                firstIncrement = kv.apply(7, KvCommand.increment(b("n")).withSession(1, 2).encode());
                 snapshot = snapshotOf(kv);
             }
             try (KvStateMachine reopened = KvStateMachine.onRocksDb(CONFIG, dataDir, options)) {
                 assertThat(reopened.appliedIndex()).as("%s", mode).isEqualTo(7);
                 assertThat(snapshotOf(reopened)).isEqualTo(snapshot);
                 assertThat(reopened.sessionCount()).isEqualTo(2);
-                assertThat(reopened.lastSequence(7)).isEqualTo(2);
+                assertThat(reopened.lastSequence(1)).isEqualTo(2);
                 assertThat(reopened.size()).isEqualTo(3);
 
                 // The client did not see the answer to sequence 2 and retries it after the restart.
-                byte[] retry = reopened.apply(8, KvCommand.increment(b("n")).withSession(7, 2).encode());
+                byte[] retry = reopened.apply(8, KvCommand.increment(b("n")).withSession(1, 2).encode());
                 assertThat(retry).isEqualTo(firstIncrement);
                 assertThat(s(reopened.get(b("n")).value())).isEqualTo("2");
-                assertThat(reopened.apply(9, KvCommand.increment(b("n")).withSession(7, 1)).status())
+                assertThat(reopened.apply(9, KvCommand.increment(b("n")).withSession(1, 1)).status())
                         .isEqualTo(KvStatus.STALE_SEQUENCE);
-                assertThat(reopened.apply(10, KvCommand.increment(b("n")).withSession(7, 3)).integer()).isEqualTo(3);
+                assertThat(reopened.apply(10, KvCommand.increment(b("n")).withSession(1, 3)).integer()).isEqualTo(3);
             }
         }
     }
@@ -76,7 +77,9 @@ class RocksStateMachineTest {
     void sessionExpiryIsPersistedToo() throws IOException {
         Path dataDir = directory.resolve("expiry");
         try (KvStateMachine kv = KvStateMachine.onRocksDb(new KvConfig(2, 10), dataDir)) {
-            kv.apply(1, KvCommand.increment(b("n")).withSession(1, 1));
+            kv.apply(1, KvCommand.openSession());
+            kv.apply(2, KvCommand.increment(b("n")).withSession(1, 1));
+            assertThat(kv.sessionCount()).isEqualTo(1);
             kv.apply(5, KvCommand.get(b("n")));
             assertThat(kv.sessionCount()).isZero();
         }

@@ -3,37 +3,54 @@ package io.ostraka.kv;
 import static io.ostraka.kv.TestBytes.b;
 import static io.ostraka.kv.TestBytes.s;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * Proves exactly-once sessions: a retried (session, sequence) returns the first result without
- * applying again; an older sequence is STALE_SEQUENCE; an unknown session opens only at sequence 1
- * (SESSION_EXPIRED otherwise); sessions expire after N idle indexes and beyond sessionsMax, both
- * decided by log indexes alone.
+ * Proves exactly-once sessions: OPEN_SESSION opens a session whose id is its log index; a retried
+ * (session, sequence) returns the first result without applying again; an older sequence is
+ * STALE_SEQUENCE; any command of an unknown or expired session is SESSION_EXPIRED and not applied,
+ * even at sequence 1; sessions expire after N idle indexes and beyond sessionsMax, both decided by
+ * log indexes alone; commands in the legacy format keep the rule they were written under.
  */
 class SessionTest {
-    private static final long SESSION = 77;
+    @Test
+    void openingGivesTheLogIndexAsTheIdSoIdsNeverRepeat() {
+        KvFixture kv = new KvFixture();
+        kv.apply(KvCommand.put(b("k"), b("v")));
+        long first = kv.openSession();
+        long second = kv.openSession();
+
+        assertThat(first).isEqualTo(2);
+        assertThat(second).isEqualTo(3);
+        assertThat(kv.machine.sessionCount()).isEqualTo(2);
+        assertThat(kv.machine.lastSequence(first)).isZero();
+        assertThat(kv.apply(KvCommand.increment(b("n")).withSession(first, 1)).integer()).isEqualTo(1);
+        assertThat(kv.apply(KvCommand.increment(b("n")).withSession(second, 1)).integer()).isEqualTo(2);
+    }
 
     @Test
     void retryReturnsTheRememberedResultWithoutApplyingAgain() {
         KvFixture kv = new KvFixture();
-        KvCommand incr = KvCommand.increment(b("n")).withSession(SESSION, 1);
-        byte[] first = kv.machine.apply(1, incr.encode());
-        byte[] retry = kv.machine.apply(2, incr.encode());
+        long session = kv.openSession();
+        KvCommand incr = KvCommand.increment(b("n")).withSession(session, 1);
+        byte[] first = kv.machine.apply(2, incr.encode());
+        byte[] retry = kv.machine.apply(3, incr.encode());
 
         assertThat(retry).isEqualTo(first);
         assertThat(KvResult.decode(first).integer()).isEqualTo(1);
         assertThat(s(kv.machine.get(b("n")).value())).isEqualTo("1");
         assertThat(kv.machine.get(b("n")).version()).isEqualTo(1);
-        assertThat(kv.machine.lastSequence(SESSION)).isEqualTo(1);
+        assertThat(kv.machine.lastSequence(session)).isEqualTo(1);
     }
 
     @Test
     void failedResultsAreRememberedToo() {
         KvFixture kv = new KvFixture();
+        long session = kv.openSession();
         kv.apply(KvCommand.put(b("k"), b("v")));
-        KvCommand nx = KvCommand.putIfAbsent(b("k"), b("w")).withSession(SESSION, 1);
+        KvCommand nx = KvCommand.putIfAbsent(b("k"), b("w")).withSession(session, 1);
         KvResult first = kv.apply(nx);
         kv.apply(KvCommand.delete(b("k")));
         KvResult retry = kv.apply(nx);
@@ -46,53 +63,83 @@ class SessionTest {
     @Test
     void higherSequencesApplyAndOlderOnesAreStale() {
         KvFixture kv = new KvFixture();
-        kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 1));
-        kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 2));
-        KvResult gap = kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 5));
+        long session = kv.openSession();
+        kv.apply(KvCommand.increment(b("n")).withSession(session, 1));
+        kv.apply(KvCommand.increment(b("n")).withSession(session, 2));
+        KvResult gap = kv.apply(KvCommand.increment(b("n")).withSession(session, 5));
         assertThat(gap.integer()).isEqualTo(3);
 
-        KvResult stale = kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 4));
+        KvResult stale = kv.apply(KvCommand.increment(b("n")).withSession(session, 4));
         assertThat(stale.status()).isEqualTo(KvStatus.STALE_SEQUENCE);
         assertThat(stale.reason()).contains("sequence 4 is older than the last applied sequence 5");
         assertThat(s(kv.machine.get(b("n")).value())).isEqualTo("3");
-        assertThat(kv.machine.lastSequence(SESSION)).isEqualTo(5);
+        assertThat(kv.machine.lastSequence(session)).isEqualTo(5);
     }
 
     @Test
-    void unknownSessionOpensOnlyAtSequenceOne() {
+    void anUnknownSessionIsRefusedAtEverySequence() {
         KvFixture kv = new KvFixture();
-        KvResult expired = kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 2));
-        assertThat(expired.status()).isEqualTo(KvStatus.SESSION_EXPIRED);
-        assertThat(expired.reason()).contains("start a new session");
+        for (long sequence : new long[] {1, 2}) {
+            KvResult expired = kv.apply(KvCommand.increment(b("n")).withSession(77, sequence));
+            assertThat(expired.status()).isEqualTo(KvStatus.SESSION_EXPIRED);
+            assertThat(expired.reason()).contains("session 77 is unknown or expired", "open a new session");
+        }
         assertThat(kv.machine.size()).isZero();
         assertThat(kv.machine.sessionCount()).isZero();
+    }
 
-        assertThat(kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 1)).isOk()).isTrue();
-        assertThat(kv.machine.sessionCount()).isEqualTo(1);
+    /**
+     * The hole the old rule left: sequence 1 applied, its answer lost, the session evicted, and
+     * the retry of sequence 1 reopening the session and applying a second time.
+     */
+    @Test
+    void aRetriedFirstWriteAfterEvictionIsRefusedNotAppliedTwice() {
+        KvFixture kv = new KvFixture(new KvConfig(1_000, 1));
+        long session = kv.openSession();
+        KvCommand incr = KvCommand.increment(b("n")).withSession(session, 1);
+        assertThat(kv.apply(incr).integer()).isEqualTo(1);
+        kv.openSession(); // another client: evicts the first session (sessionsMax 1)
+        assertThat(kv.machine.lastSequence(session)).isZero();
+
+        KvResult retry = kv.apply(incr);
+        assertThat(retry.status()).isEqualTo(KvStatus.SESSION_EXPIRED);
+        assertThat(s(kv.machine.get(b("n")).value())).isEqualTo("1");
     }
 
     @Test
     void idleSessionsExpireAfterTheConfiguredNumberOfIndexes() {
         KvFixture kv = new KvFixture(new KvConfig(10, 100));
-        kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 1)); // index 1
+        long session = kv.openSession(); // index 1
+        kv.apply(KvCommand.increment(b("n")).withSession(session, 1)); // index 2
         kv.skipIndexes(9);
-        // Index 11: idle for exactly 10 indexes, still remembered; the retry is deduplicated.
-        KvResult retry = kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 1));
+        // Index 12: idle for exactly 10 indexes, still remembered; the retry is deduplicated.
+        KvResult retry = kv.apply(KvCommand.increment(b("n")).withSession(session, 1));
         assertThat(retry.integer()).isEqualTo(1);
         assertThat(kv.machine.sessionCount()).isEqualTo(1);
 
         kv.skipIndexes(10);
-        // Index 22: last active at 11, idle for 11 > 10 indexes: dropped before this command runs.
-        KvResult next = kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 2));
+        // Index 23: last active at 12, idle for 11 > 10 indexes: dropped before this command runs.
+        KvResult next = kv.apply(KvCommand.increment(b("n")).withSession(session, 2));
         assertThat(next.status()).isEqualTo(KvStatus.SESSION_EXPIRED);
         assertThat(kv.machine.sessionCount()).isZero();
         assertThat(s(kv.machine.get(b("n")).value())).isEqualTo("1");
     }
 
     @Test
+    void anOpenedSessionThatNeverWritesExpiresToo() {
+        KvFixture kv = new KvFixture(new KvConfig(2, 100));
+        long session = kv.openSession(); // index 1
+        kv.skipIndexes(2);
+        KvResult late = kv.apply(KvCommand.increment(b("n")).withSession(session, 1)); // index 4
+        assertThat(late.status()).isEqualTo(KvStatus.SESSION_EXPIRED);
+        assertThat(kv.machine.size()).isZero();
+    }
+
+    @Test
     void commandsWithoutASessionAlsoAdvanceExpiry() {
         KvFixture kv = new KvFixture(new KvConfig(2, 100));
-        kv.apply(KvCommand.put(b("a"), b("1")).withSession(SESSION, 1));
+        long session = kv.openSession();
+        kv.apply(KvCommand.put(b("a"), b("1")).withSession(session, 1));
         kv.apply(KvCommand.put(b("a"), b("2")));
         kv.apply(KvCommand.put(b("a"), b("3")));
         assertThat(kv.machine.sessionCount()).isEqualTo(1);
@@ -103,25 +150,64 @@ class SessionTest {
     @Test
     void beyondSessionsMaxTheLeastRecentlyActiveIsDropped() {
         KvFixture kv = new KvFixture(new KvConfig(1_000, 2));
-        kv.apply(KvCommand.increment(b("x")).withSession(1, 1));
-        kv.apply(KvCommand.increment(b("x")).withSession(2, 1));
-        kv.apply(KvCommand.increment(b("x")).withSession(1, 2)); // session 1 is now the most recent
-        kv.apply(KvCommand.increment(b("x")).withSession(3, 1)); // evicts session 2
+        long one = kv.openSession();
+        long two = kv.openSession();
+        kv.apply(KvCommand.increment(b("x")).withSession(two, 1));
+        kv.apply(KvCommand.increment(b("x")).withSession(one, 1)); // session one is now the most recent
+        long three = kv.openSession(); // evicts session two
 
         assertThat(kv.machine.sessionCount()).isEqualTo(2);
-        assertThat(kv.machine.lastSequence(1)).isEqualTo(2);
-        assertThat(kv.machine.lastSequence(2)).isZero();
-        assertThat(kv.machine.lastSequence(3)).isEqualTo(1);
-        assertThat(kv.apply(KvCommand.increment(b("x")).withSession(2, 2)).status())
+        assertThat(kv.machine.lastSequence(one)).isEqualTo(1);
+        assertThat(kv.machine.lastSequence(two)).isZero();
+        assertThat(kv.apply(KvCommand.increment(b("x")).withSession(three, 1)).integer()).isEqualTo(3);
+        assertThat(kv.apply(KvCommand.increment(b("x")).withSession(two, 2)).status())
                 .isEqualTo(KvStatus.SESSION_EXPIRED);
     }
 
     @Test
     void undecodableCommandsTouchNoSession() {
         KvFixture kv = new KvFixture();
-        kv.apply(KvCommand.increment(b("n")).withSession(SESSION, 1));
-        KvResult garbage = KvResult.decode(kv.machine.apply(2, new byte[] {1, 77, 2, 99}));
+        long session = kv.openSession();
+        kv.apply(KvCommand.increment(b("n")).withSession(session, 1));
+        KvResult garbage = KvResult.decode(kv.machine.apply(3, new byte[] {2, 77, 2, 99}));
         assertThat(garbage.status()).isEqualTo(KvStatus.INVALID_REQUEST);
-        assertThat(kv.machine.lastSequence(SESSION)).isEqualTo(1);
+        assertThat(kv.machine.lastSequence(session)).isEqualTo(1);
+        assertThat(kv.machine.sessionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void openSessionBelongsToNoSessionAndNoBatch() {
+        assertThatThrownBy(() -> KvCommand.openSession().withSession(5, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("OPEN_SESSION");
+        // version 2, session 5, sequence 1, OPEN_SESSION
+        KvCommand.Decoded inSession = KvCommand.decode(new byte[] {2, 5, 1, 0x0B});
+        assertThat(inSession.error()).contains("OPEN_SESSION cannot belong to session 5");
+        // version 2, no session, BATCH of 1: OPEN_SESSION
+        KvCommand.Decoded inBatch = KvCommand.decode(new byte[] {2, 0, 0x08, 1, 0x0B});
+        assertThat(inBatch.error()).contains("OPEN_SESSION is not allowed inside a batch");
+        assertThat(KvCommand.decode(new byte[] {2, 0, 0x0B}).command()).isEqualTo(KvCommand.openSession());
+    }
+
+    /** Entries written before OPEN_SESSION existed must replay as they first applied. */
+    @Test
+    void legacyCommandsStillOpenTheirSessionAtSequenceOne() {
+        KvFixture kv = new KvFixture();
+        byte[] legacyFirst = legacy(KvCommand.increment(b("n")).withSession(77, 1));
+        byte[] legacySecond = legacy(KvCommand.increment(b("n")).withSession(77, 2));
+        assertThat(KvCommand.decode(legacyFirst).version()).isEqualTo(KvCommand.LEGACY_FORMAT_VERSION);
+
+        assertThat(KvResult.decode(kv.machine.apply(1, legacyFirst)).integer()).isEqualTo(1);
+        assertThat(KvResult.decode(kv.machine.apply(2, legacyFirst)).integer()).isEqualTo(1); // a retry
+        assertThat(KvResult.decode(kv.machine.apply(3, legacySecond)).integer()).isEqualTo(2);
+        assertThat(kv.machine.lastSequence(77)).isEqualTo(2);
+        // The same session in the current format continues it.
+        assertThat(kv.machine.apply(4, KvCommand.increment(b("n")).withSession(77, 3)).integer()).isEqualTo(3);
+    }
+
+    private static byte[] legacy(KvCommand command) {
+        byte[] bytes = command.encode();
+        assertThat(bytes[0]).isEqualTo((byte) KvCommand.FORMAT_VERSION);
+        bytes[0] = (byte) KvCommand.LEGACY_FORMAT_VERSION; // same layout, older rule
+        return bytes;
     }
 }

@@ -24,11 +24,12 @@ class SnapshotTest {
 
     @BeforeEach
     void fill() {
-        kv.apply(KvCommand.put(b("a"), b("1")));
+        long first = kv.openSession(); // index 1, session 1
         kv.apply(KvCommand.put(b("a"), b("2")));
-        kv.apply(KvCommand.increment(b("n")).withSession(7, 1));
-        kv.apply(KvCommand.put(new byte[] {(byte) 0xff, 0}, new byte[] {0, 1, 2}).withSession(-9, 3 - 2));
+        kv.apply(KvCommand.increment(b("n")).withSession(first, 1));
+        long second = kv.openSession(); // index 4, session 4: opened, nothing applied yet
         kv.apply(KvCommand.delete(b("gone")));
+        assertThat(second).isEqualTo(4);
     }
 
     private byte[] snapshotOf(KvStateMachine machine) throws IOException {
@@ -46,13 +47,17 @@ class SnapshotTest {
         assertThat(restored.appliedIndex()).isEqualTo(5);
         assertThat(snapshotOf(restored)).isEqualTo(snapshot);
         assertThat(restored.get(b("a"))).isEqualTo(kv.machine.get(b("a")));
-        assertThat(restored.get(b("a")).version()).isEqualTo(2);
+        assertThat(restored.get(b("a")).version()).isEqualTo(1);
         assertThat(restored.sessionCount()).isEqualTo(2);
-        assertThat(restored.lastSequence(7)).isEqualTo(1);
+        assertThat(restored.lastSequence(1)).isEqualTo(1);
+        assertThat(restored.lastSequence(4)).isZero();
 
-        byte[] retry = KvCommand.increment(b("n")).withSession(7, 1).encode();
+        byte[] retry = KvCommand.increment(b("n")).withSession(1, 1).encode();
         assertThat(restored.apply(6, retry)).isEqualTo(kv.machine.apply(6, retry));
         assertThat(s(restored.get(b("n")).value())).isEqualTo("1");
+        byte[] firstOfSecond = KvCommand.increment(b("n")).withSession(4, 1).encode();
+        assertThat(restored.apply(7, firstOfSecond)).isEqualTo(kv.machine.apply(7, firstOfSecond));
+        assertThat(s(restored.get(b("n")).value())).isEqualTo("2");
     }
 
     @Test

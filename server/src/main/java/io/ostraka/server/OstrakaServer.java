@@ -38,7 +38,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -159,7 +158,7 @@ public final class OstrakaServer implements AutoCloseable {
         metrics.watchTransport(transport.metrics());
         front = new MeteredKvService(kv, metrics, Clock.SYSTEM);
 
-        resp = new RespServer(front, sessionIds(config.nodeId), RespServerConfig.defaults()
+        resp = new RespServer(front, RespServerConfig.defaults()
                 .withHost(config.respListen.host()).withPort(config.respListen.port()), ioGroup);
         try {
             resp.start();
@@ -183,13 +182,6 @@ public final class OstrakaServer implements AutoCloseable {
         http.start();
         log.info("node {} started: resp {} peer {} http {} data {} io {}", config.nodeId, resp.port(), transport.port(),
                 http.port(), config.dataDir, NettyIo.nativeEpoll() ? "epoll" : "nio");
-    }
-
-    /** Session ids unique across the cluster and across restarts: node id, a random epoch, a counter. */
-    static java.util.function.LongSupplier sessionIds(long nodeId) {
-        long epoch = new SecureRandom().nextInt(1 << 23);
-        AtomicLong counter = new AtomicLong();
-        return () -> ((nodeId & 0xFFFF) << 47) | (epoch << 24) | (counter.incrementAndGet() & 0xFFFFFF);
     }
 
     private void lockDataDir() throws IOException {

@@ -40,10 +40,13 @@ class OstrakaServerTest {
 
     @Test
     void snapshotsOnRocksDbKeepTheServerServingAndARestartLosesNothing() throws Exception {
+        long session;
         try (OstrakaServer server = OstrakaServer.start(config("rocksdb"))) {
             server.group().awaitLeader(Duration.ofSeconds(20)).get(20, TimeUnit.SECONDS);
+            session = server.kv().write(KvCommand.openSession()).get(20, TimeUnit.SECONDS).result().integer();
             for (int i = 0; i < 100; i++) {
-                KvService.Result r = server.kv().write(KvCommand.put(utf8("k" + (i % 10)), utf8("v" + i)).withSession(1, i + 1))
+                KvService.Result r = server.kv().write(KvCommand.put(utf8("k" + (i % 10)), utf8("v" + i))
+                                .withSession(session, i + 1))
                         .get(20, TimeUnit.SECONDS);
                 assertThat(r.result().status()).isEqualTo(KvStatus.OK);
             }
@@ -60,7 +63,7 @@ class OstrakaServerTest {
             KvResult value = restarted.kv().read(new KvOp.Get(utf8("k9")), ReadConsistency.LINEARIZABLE, 0)
                     .get(20, TimeUnit.SECONDS).result();
             assertThat(new String(value.value(), StandardCharsets.UTF_8)).isEqualTo("v99");
-            KvService.Result retried = restarted.kv().write(KvCommand.put(utf8("k9"), utf8("v99")).withSession(1, 100))
+            KvService.Result retried = restarted.kv().write(KvCommand.put(utf8("k9"), utf8("v99")).withSession(session, 100))
                     .get(20, TimeUnit.SECONDS);
             assertThat(retried.result().version()).as("a retried write is answered from its session, not applied again")
                     .isEqualTo(value.version());

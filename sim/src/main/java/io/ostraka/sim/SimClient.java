@@ -17,16 +17,25 @@ import java.util.TreeMap;
  * real client it follows leader hints, retries after timeouts at another node, and numbers its
  * writes within a session so a retried write applies once.
  *
+ * <p>Before its first write, and after the cluster forgot its session, it opens a session
+ * (OPEN_SESSION through the log, as the real client does); openings are not in the history.
+ *
  * <p>Every operation is recorded in the history: {@code ok} when a node answered, {@code fail}
- * when it certainly did not happen (a refused compare-and-set, a read that gave up), {@code
- * info} when a write gave up without an answer (it may or may not have happened).
+ * when it certainly did not happen (a refused compare-and-set, a read that gave up, a write whose
+ * only attempt found its session forgotten), {@code info} when a write gave up without an answer
+ * or found its session forgotten after retries (it may or may not have happened).
  */
 final class SimClient {
     final int process;
     private final Simulation sim;
     private final SplittableRandom random;
+    /** 0: no session open. */
     private long sessionId;
     private long sequence;
+    /** Numbers this client's writes for unique values, across sessions. */
+    private long writesStarted;
+    /** Whether the request in flight is an opening, not an operation of the history. */
+    private boolean opening;
     private long leaderGuess;
     private final TreeMap<String, Long> lastVersionSeen = new TreeMap<>();
     /** The highest log index any answer to this client reflected. */
@@ -37,6 +46,8 @@ final class SimClient {
     private Event invocation;
     private ClientRequest request;
     private long attempt;
+    /** How many times the request in flight was sent. */
+    private int sends;
     private long deadline;
     private long completedSinceHeal;
 
@@ -44,7 +55,6 @@ final class SimClient {
         this.process = process;
         this.sim = sim;
         this.random = random;
-        this.sessionId = process + 1;
     }
 
     static byte[] keyBytes(String key) {
@@ -75,6 +85,10 @@ final class SimClient {
         if (stopping) {
             return;
         }
+        if (sessionId == 0) {
+            openSession();
+            return;
+        }
         String key = "k" + random.nextInt(sim.config.keys());
         long now = sim.nowNanos();
         int dice = random.nextInt(100);
@@ -84,14 +98,14 @@ final class SimClient {
             level = readLevel();
             invocation = Event.get(process, key, consistency(level), now);
         } else if (dice < 70) {
-            String value = "p" + process + "v" + (sequence + 1);
+            String value = "p" + process + "v" + (++writesStarted);
             write = KvCommand.put(keyBytes(key), value.getBytes(StandardCharsets.UTF_8));
             invocation = Event.put(process, key, value, now);
         } else if (dice < 80) {
             write = KvCommand.delete(keyBytes(key));
             invocation = Event.delete(process, key, now);
         } else {
-            String value = "p" + process + "c" + (sequence + 1);
+            String value = "p" + process + "c" + (++writesStarted);
             long expected = random.nextInt(10) < 7 ? lastVersionSeen.getOrDefault(key, 0L) : random.nextInt(3);
             write = KvCommand.compareAndSet(keyBytes(key), expected, value.getBytes(StandardCharsets.UTF_8));
             invocation = Event.cas(process, key, expected, value, now);
@@ -103,7 +117,31 @@ final class SimClient {
         request = new ClientRequest(process, 0, write, write == null ? key : null, level, 0);
         active = true;
         deadline = sim.scheduler.now() + sim.config.clientTimeoutMicros();
+        sends = 0;
         send();
+    }
+
+    private void openSession() {
+        opening = true;
+        invocation = null;
+        request = new ClientRequest(process, 0, KvCommand.openSession(), null, null, 0);
+        active = true;
+        deadline = sim.scheduler.now() + sim.config.clientTimeoutMicros();
+        sends = 0;
+        send();
+    }
+
+    /** The opening was answered ({@code result}) or given up on ({@code null}); the workload goes on. */
+    private void opened(KvResult result) {
+        opening = false;
+        active = false;
+        if (result != null) {
+            sim.check(result.isOk() && result.integer() > 0, "client result",
+                    "process " + process + " OPEN_SESSION got " + result);
+            sessionId = result.integer();
+            sequence = 0;
+        }
+        sim.scheduler.after(0, "client " + process + " next", this::next);
     }
 
     private ClientRequest.ReadLevel readLevel() {
@@ -126,6 +164,7 @@ final class SimClient {
 
     private void send() {
         attempt++;
+        sends++;
         request = new ClientRequest(process, attempt, request.write(), request.readKey(), request.level(), observedIndex);
         long target = pickNode();
         long sent = attempt;
@@ -187,11 +226,19 @@ final class SimClient {
             send();
             return;
         }
+        if (opening) {
+            opened(null); // a session opened nobody knows of expires unused
+            return;
+        }
         // A write without an answer may still take effect; a read without one had no effect.
         finish(request.isWrite() ? invocation.info(sim.nowNanos()) : invocation.fail(sim.nowNanos()));
     }
 
     private void complete(KvResult result) {
+        if (opening) {
+            opened(result);
+            return;
+        }
         long now = sim.nowNanos();
         switch (invocation.f()) {
             case GET -> {
@@ -235,14 +282,19 @@ final class SimClient {
         }
     }
 
-    /** The session expired before this write was applied: it did not happen; open a new session. */
+    /**
+     * The cluster forgot the session: this attempt applied nothing, so a write sent once did not
+     * happen; after retries an earlier attempt may have applied before the session was forgotten.
+     * The next operation opens a new session.
+     */
     private boolean sessionLost(KvResult result) {
         if (result.status() != KvStatus.SESSION_EXPIRED) {
             return false;
         }
-        sessionId += sim.config.clients();
+        sessionId = 0;
         sequence = 0;
-        finish(invocation.fail(sim.nowNanos()));
+        long now = sim.nowNanos();
+        finish(sends == 1 ? invocation.fail(now) : invocation.info(now));
         return true;
     }
 

@@ -83,7 +83,7 @@ final class RocksEncoding {
         ByteBuffer in = ByteBuffer.wrap(stored, 1, stored.length - 1);
         long lastSequence = in.getLong();
         long lastActiveIndex = in.getLong();
-        if (id == 0 || lastSequence < 1 || lastActiveIndex < 1) {
+        if (id == 0 || lastSequence < 0 || lastActiveIndex < 1) {
             throw corrupt(key, "session " + id + " with sequence " + lastSequence + " at index " + lastActiveIndex);
         }
         return new KvSession(id, lastSequence, Arrays.copyOfRange(stored, 17, stored.length), lastActiveIndex);

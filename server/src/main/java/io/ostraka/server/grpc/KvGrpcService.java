@@ -14,6 +14,8 @@ import io.ostraka.api.kv.v1.GetResponse;
 import io.ostraka.api.kv.v1.IncrementRequest;
 import io.ostraka.api.kv.v1.IncrementResponse;
 import io.ostraka.api.kv.v1.KvGrpc;
+import io.ostraka.api.kv.v1.OpenSessionRequest;
+import io.ostraka.api.kv.v1.OpenSessionResponse;
 import io.ostraka.api.kv.v1.PutRequest;
 import io.ostraka.api.kv.v1.PutResponse;
 import io.ostraka.api.kv.v1.ReadOptions;
@@ -88,6 +90,11 @@ public final class KvGrpcService extends KvGrpc.KvImplBase {
     @Override
     public void batch(BatchRequest request, StreamObserver<BatchResponse> out) {
         write(out, () -> requests.batch(request), ResponseMapper::batch);
+    }
+
+    @Override
+    public void openSession(OpenSessionRequest request, StreamObserver<OpenSessionResponse> out) {
+        write(out, KvCommand::openSession, ResponseMapper::openSession);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.ostraka.api.kv.v1.DeleteResponse;
 import io.ostraka.api.kv.v1.GetResponse;
 import io.ostraka.api.kv.v1.IncrementResponse;
 import io.ostraka.api.kv.v1.KeyValue;
+import io.ostraka.api.kv.v1.OpenSessionResponse;
 import io.ostraka.api.kv.v1.Outcome;
 import io.ostraka.api.kv.v1.PutResponse;
 import io.ostraka.api.kv.v1.ScanResponse;
@@ -43,6 +44,10 @@ final class ResponseMapper {
             b.setPreviousValue(ByteString.copyFrom(r.value()));
         }
         return b.build();
+    }
+
+    static OpenSessionResponse openSession(KvResult r, long index) {
+        return OpenSessionResponse.newBuilder().setSessionId(r.integer()).setIndex(index).build();
     }
 
     static GetResponse get(KvResult r, long index) {

@@ -6,19 +6,17 @@ import io.ostraka.kv.ReadConsistency;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Locale;
-import java.util.function.LongSupplier;
 
 /**
  * What the server remembers about one connection. Touched only on the connection's event loop.
  *
  * <p>Reads carry {@link #observedIndex()} as their minimum index, so a connection never reads
  * state older than anything it has already seen (its own writes included), whatever its read
- * consistency. Writes carry this connection's session: the id is allocated on the first write and
+ * consistency. Writes carry this connection's session: it is opened before the first write and
  * the sequence grows by one per write, so the service may retry a write and it still applies once.
  */
 final class ClientState {
     private final long id;
-    private final LongSupplier sessionIds;
     private final SocketAddress remoteAddress;
     private final SocketAddress localAddress;
     private String name = "";
@@ -30,9 +28,8 @@ final class ClientState {
     private long sequence;
     private String lastCommand = "";
 
-    ClientState(long id, LongSupplier sessionIds, SocketAddress remoteAddress, SocketAddress localAddress) {
+    ClientState(long id, SocketAddress remoteAddress, SocketAddress localAddress) {
         this.id = id;
-        this.sessionIds = sessionIds;
         this.remoteAddress = remoteAddress;
         this.localAddress = localAddress;
     }
@@ -70,14 +67,23 @@ final class ClientState {
         return sessionId;
     }
 
-    /** {@code command} as the next write of this connection's session. */
+    boolean hasSession() {
+        return sessionId != 0;
+    }
+
+    /** Starts writing in the session the cluster opened with id {@code sessionId}. */
+    void session(long sessionId) {
+        if (sessionId == 0) {
+            throw new IllegalStateException("the cluster opened a session with id 0, which means no session");
+        }
+        this.sessionId = sessionId;
+        this.sequence = 0;
+    }
+
+    /** {@code command} as the next write of this connection's session, which must be open. */
     KvCommand nextWrite(KvCommand command) {
         if (sessionId == 0) {
-            sessionId = sessionIds.getAsLong();
-            if (sessionId == 0) {
-                throw new IllegalStateException("the session id allocator returned 0, which means no session");
-            }
-            sequence = 0;
+            throw new IllegalStateException("write before the connection's session was opened");
         }
         sequence++;
         return command.withSession(sessionId, sequence);

@@ -165,6 +165,10 @@ final class RespCommands {
         }
 
         private CompletableFuture<KvResult> write(KvCommand command, boolean mayRenewSession) {
+            if (!client.hasSession()) {
+                return openSession().thenComposeAsync(refused -> refused != null
+                        ? CompletableFuture.completedFuture(refused) : write(command, mayRenewSession), loop);
+            }
             CompletableFuture<KvService.Result> result;
             try {
                 result = service.write(client.nextWrite(command));
@@ -180,6 +184,28 @@ final class RespCommands {
                     return write(command, false);
                 }
                 return CompletableFuture.completedFuture(r.result());
+            }, loop);
+        }
+
+        /**
+         * Opens this connection's session; completes with null when it is open, or with the
+         * result that refused it. Retrying an opening is safe (a session nobody uses expires), so
+         * the service may.
+         */
+        private CompletableFuture<KvResult> openSession() {
+            CompletableFuture<KvService.Result> result;
+            try {
+                result = service.write(KvCommand.openSession());
+            } catch (RuntimeException e) {
+                result = CompletableFuture.failedFuture(e);
+            }
+            return result.thenApplyAsync(r -> {
+                client.observe(r.index());
+                if (!r.result().isOk()) {
+                    return r.result();
+                }
+                client.session(r.result().integer());
+                return null;
             }, loop);
         }
     }

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongSupplier;
 
 /**
  * One client connection: runs its commands in order and answers them in order.
@@ -34,7 +33,6 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     private final RespCommands commands;
     private final RespServerConfig config;
     private final long clientId;
-    private final LongSupplier sessionIds;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private ClientState client;
     private long pendingBytes;
@@ -42,16 +40,15 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private boolean unflushed;
 
-    RespConnection(RespCommands commands, RespServerConfig config, long clientId, LongSupplier sessionIds) {
+    RespConnection(RespCommands commands, RespServerConfig config, long clientId) {
         this.commands = commands;
         this.config = config;
         this.clientId = clientId;
-        this.sessionIds = sessionIds;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        client = new ClientState(clientId, sessionIds, ctx.channel().remoteAddress(), ctx.channel().localAddress());
+        client = new ClientState(clientId, ctx.channel().remoteAddress(), ctx.channel().localAddress());
         super.channelActive(ctx);
     }
 

@@ -21,14 +21,13 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongSupplier;
 
 /**
  * The RESP2 (Redis protocol) front end of a server: any Redis client or tool can talk to the KV
  * store through it. See docs/resp.md for the commands, errors, limits and semantics.
  *
  * <pre>
- *   RespServer resp = new RespServer(kvService, sessionIdAllocator, RespServerConfig.defaults().withPort(0));
+ *   RespServer resp = new RespServer(kvService, RespServerConfig.defaults().withPort(0));
  *   resp.start();                 // binds; throws if the port is taken
  *   int port = resp.port();       // the bound port (useful with port 0)
  *   ...
@@ -39,13 +38,11 @@ import java.util.function.LongSupplier;
  * accept connections and serve them (a connection stays on one thread). They never block: replies
  * to commands that wait for the store are written by callbacks on the connection's thread.
  *
- * <p>Sessions: {@code sessionIds} gives each connection, on its first write, the id of the
- * exactly-once session its writes carry. It must never return 0 and never return an id another
- * client of the same cluster uses (for example: node id in the high bits, a counter below).
+ * <p>Sessions: a connection's first write opens an exactly-once session through the service (an
+ * OPEN_SESSION command, whose log index is the session id), and its writes carry it from then on.
  */
 public final class RespServer implements AutoCloseable {
     private final KvService service;
-    private final LongSupplier sessionIds;
     private final RespServerConfig config;
     private final AtomicLong clientIds = new AtomicLong();
     private final ChannelGroup connections = new DefaultChannelGroup("ostraka-resp-clients",
@@ -56,8 +53,8 @@ public final class RespServer implements AutoCloseable {
     private Channel listener;
     private int boundPort = -1;
 
-    public RespServer(KvService service, LongSupplier sessionIds, RespServerConfig config) {
-        this(service, sessionIds, config, null);
+    public RespServer(KvService service, RespServerConfig config) {
+        this(service, config, null);
     }
 
     /**
@@ -67,9 +64,8 @@ public final class RespServer implements AutoCloseable {
      * the socket without waking another thread; the lender shuts the group down, after
      * {@link #close()}.
      */
-    public RespServer(KvService service, LongSupplier sessionIds, RespServerConfig config, EventLoopGroup ioGroup) {
+    public RespServer(KvService service, RespServerConfig config, EventLoopGroup ioGroup) {
         this.service = Objects.requireNonNull(service, "service");
-        this.sessionIds = Objects.requireNonNull(sessionIds, "sessionIds");
         this.config = Objects.requireNonNull(config, "config");
         this.lentGroup = ioGroup;
     }
@@ -105,7 +101,7 @@ public final class RespServer implements AutoCloseable {
                         channel.pipeline()
                                 .addLast("resp-decoder", new RespDecoder(config))
                                 .addLast("resp-connection", new RespConnection(commands, config,
-                                        clientIds.incrementAndGet(), sessionIds));
+                                        clientIds.incrementAndGet()));
                     }
                 });
         try {

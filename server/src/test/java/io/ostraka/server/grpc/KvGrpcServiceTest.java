@@ -26,6 +26,8 @@ import io.ostraka.api.kv.v1.IncrementOp;
 import io.ostraka.api.kv.v1.IncrementRequest;
 import io.ostraka.api.kv.v1.IncrementResponse;
 import io.ostraka.api.kv.v1.KvGrpc;
+import io.ostraka.api.kv.v1.OpenSessionRequest;
+import io.ostraka.api.kv.v1.OpenSessionResponse;
 import io.ostraka.api.kv.v1.Outcome;
 import io.ostraka.api.kv.v1.PutCondition;
 import io.ostraka.api.kv.v1.PutOp;
@@ -213,22 +215,37 @@ class KvGrpcServiceTest {
     }
 
     @Test
+    void openSessionGivesTheLogIndexAsTheId() {
+        put("k", "v");
+        OpenSessionResponse first = kv.openSession(OpenSessionRequest.getDefaultInstance());
+        OpenSessionResponse second = kv.openSession(OpenSessionRequest.getDefaultInstance());
+        assertThat(first.getSessionId()).isEqualTo(first.getIndex()).isEqualTo(2);
+        assertThat(second.getSessionId()).isEqualTo(3);
+        assertThat(service.sessionsOpened()).isEqualTo(2);
+    }
+
+    @Test
     void sessionRetryIsAnsweredWithTheFirstResult() {
-        Session session = Session.newBuilder().setId(42).setSequence(1).build();
+        long id = kv.openSession(OpenSessionRequest.getDefaultInstance()).getSessionId();
+        Session session = Session.newBuilder().setId(id).setSequence(1).build();
         IncrementRequest request = IncrementRequest.newBuilder().setSession(session).setKey(b("n")).setDelta(1).build();
         IncrementResponse first = kv.increment(request);
         IncrementResponse retry = kv.increment(request);
         assertThat(retry.getValue()).isEqualTo(first.getValue()).isEqualTo(1);
         assertThat(service.appliedWrites()).isEqualTo(1);
-        assertThat(service.writes().get(1).sessionId()).isEqualTo(42);
+        assertThat(service.writes().get(1).sessionId()).isEqualTo(id);
         assertThat(service.writes().get(1).sequence()).isEqualTo(1);
     }
 
     @Test
-    void unknownSessionAboveOneIsFailedPrecondition() {
-        Session session = Session.newBuilder().setId(7).setSequence(5).build();
-        assertError(() -> kv.put(PutRequest.newBuilder().setSession(session).setKey(b("k")).setValue(b("v")).build()),
-                Status.Code.FAILED_PRECONDITION, "SESSION_EXPIRED");
+    void anUnopenedSessionIsFailedPreconditionAtAnySequence() {
+        for (long sequence : new long[] {1, 5}) {
+            Session session = Session.newBuilder().setId(7).setSequence(sequence).build();
+            ErrorInfo info = assertError(() -> kv.put(PutRequest.newBuilder().setSession(session).setKey(b("k"))
+                    .setValue(b("v")).build()), Status.Code.FAILED_PRECONDITION, "SESSION_EXPIRED");
+            assertThat(info.getMessage()).contains("session 7 is unknown or expired");
+        }
+        assertThat(service.appliedWrites()).isZero();
     }
 
     @Test

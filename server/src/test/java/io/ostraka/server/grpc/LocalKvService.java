@@ -28,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link #redirectTo}: every call answers NOT_LEADER with that leader hint;
  *   <li>{@link #hangReads}: reads never complete (for client deadlines).
  * </ul>
+ * OPEN_SESSION commands are applied at once and only counted ({@link #sessionsOpened}); they are
+ * not in {@link #writes()} and not subject to the scripted failures (a redirect excepted).
  * Used by this module's gRPC tests and, through the test-jar, by the client's tests.
  */
 public final class LocalKvService implements KvService {
@@ -40,6 +42,7 @@ public final class LocalKvService implements KvService {
     private final Map<String, String> extraInfo = new LinkedHashMap<>();
     private long index;
     private int applied;
+    private int sessionsOpened;
     private OstrakaException redirect;
     private boolean hangReads;
 
@@ -54,10 +57,19 @@ public final class LocalKvService implements KvService {
 
     @Override
     public synchronized CompletableFuture<Result> write(KvCommand command) {
-        writes.add(command);
         if (redirect != null) {
+            if (!(command.op() instanceof KvOp.OpenSession)) {
+                writes.add(command);
+            }
             return CompletableFuture.failedFuture(redirect);
         }
+        if (command.op() instanceof KvOp.OpenSession) {
+            // Openings are not scripted: failures and the write log are about data writes.
+            index++;
+            sessionsOpened++;
+            return CompletableFuture.completedFuture(new Result(kv.apply(index, command), index));
+        }
+        writes.add(command);
         if (!failures.isEmpty()) {
             return CompletableFuture.failedFuture(failures.poll());
         }
@@ -138,7 +150,12 @@ public final class LocalKvService implements KvService {
         return this;
     }
 
-    /** Every write command received, in order (retries and refused ones included). */
+    /** How many OPEN_SESSION commands were applied. */
+    public synchronized int sessionsOpened() {
+        return sessionsOpened;
+    }
+
+    /** Every write command received but OPEN_SESSION, in order (retries and refused ones included). */
     public synchronized List<KvCommand> writes() {
         return List.copyOf(writes);
     }

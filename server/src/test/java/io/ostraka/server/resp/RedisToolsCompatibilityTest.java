@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,8 +34,7 @@ class RedisToolsCompatibilityTest {
         Assumptions.assumeTrue(onPath("redis-cli"),
                 "redis-cli is not on PATH: install the redis-tools package to run the Redis compatibility tests");
         service = new LocalKvService();
-        AtomicLong sessionIds = new AtomicLong();
-        server = new RespServer(service, sessionIds::incrementAndGet,
+        server = new RespServer(service,
                 RespServerConfig.defaults().withHost("127.0.0.1").withPort(0).withEventLoopThreads(2));
         server.start();
     }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +33,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RespServerTest {
     private final LocalKvService service = new LocalKvService();
-    private final AtomicLong sessionIds = new AtomicLong(1000);
     private final List<RespServer> servers = new ArrayList<>();
     private final List<TinyRespClient> clients = new ArrayList<>();
     private RespServer server;
@@ -59,7 +57,7 @@ class RespServerTest {
     }
 
     private RespServer startServer(RespServerConfig config) throws InterruptedException {
-        RespServer s = new RespServer(service, sessionIds::incrementAndGet, config);
+        RespServer s = new RespServer(service, config);
         servers.add(s);
         s.start();
         return s;
@@ -548,7 +546,7 @@ class RespServerTest {
     @Test
     void anExpiredSessionIsReplacedAndTheWriteAppliedOnce() throws Exception {
         LocalKvService forgetful = new LocalKvService(new KvConfig(2, 100));
-        RespServer s = new RespServer(forgetful, sessionIds::incrementAndGet, baseConfig());
+        RespServer s = new RespServer(forgetful, baseConfig());
         servers.add(s);
         s.start();
         TinyRespClient a = connect(s);
@@ -565,5 +563,6 @@ class RespServerTest {
         assertThat(renewed.sessionId()).isNotEqualTo(expired.sessionId());
         assertThat(renewed.sequence()).isEqualTo(1);
         assertThat(a.call("GET", "n")).isEqualTo("2");
+        assertThat(forgetful.sessionsOpened()).as("a's first, b's, a's renewed").isEqualTo(3);
     }
 }
