@@ -260,14 +260,14 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
                 return new KvOp.Increment(key, in.zigzag("delta"));
             }
             case SCAN: {
-                byte[] start = in.bytes("start", KvLimits.KEY_BYTES_MAX);
-                byte[] end = in.bool("has end") ? in.bytes("end", KvLimits.KEY_BYTES_MAX) : null;
+                byte[] start = in.bytes("start", KvLimits.RANGE_BOUND_BYTES_MAX);
+                byte[] end = in.bool("has end") ? in.bytes("end", KvLimits.RANGE_BOUND_BYTES_MAX) : null;
                 int limit = (int) in.varint("scan limit", 1, KvLimits.SCAN_LIMIT_MAX);
                 return new KvOp.Scan(start, end, limit);
             }
             case COUNT: {
-                byte[] start = in.bytes("start", KvLimits.KEY_BYTES_MAX);
-                byte[] end = in.bool("has end") ? in.bytes("end", KvLimits.KEY_BYTES_MAX) : null;
+                byte[] start = in.bytes("start", KvLimits.RANGE_BOUND_BYTES_MAX);
+                byte[] end = in.bool("has end") ? in.bytes("end", KvLimits.RANGE_BOUND_BYTES_MAX) : null;
                 return new KvOp.Count(start, end);
             }
             case OPEN_SESSION:

@@ -9,6 +9,12 @@ public final class KvLimits {
 
     /** Longest key. etcd's default request limit is 1.5 MiB; keys are far smaller in practice. */
     public static final int KEY_BYTES_MAX = 64 * 1024;
+    /**
+     * Longest range bound (scan and count start and end): one byte more than the longest key, so
+     * that the successor of the longest key ({@code key + 0x00}), where the next page of a scan
+     * starts, is a valid start.
+     */
+    public static final int RANGE_BOUND_BYTES_MAX = KEY_BYTES_MAX + 1;
     /** Longest value. */
     public static final int VALUE_BYTES_MAX = 1024 * 1024;
     /** Most keys in one multi-key delete. */
@@ -38,6 +44,15 @@ public final class KvLimits {
         }
         if (key.length > KEY_BYTES_MAX) {
             throw new IllegalArgumentException(what + " of " + key.length + " bytes exceeds " + KEY_BYTES_MAX);
+        }
+    }
+
+    static void requireRangeBound(byte[] bound, String what) {
+        if (bound == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        if (bound.length > RANGE_BOUND_BYTES_MAX) {
+            throw new IllegalArgumentException(what + " of " + bound.length + " bytes exceeds " + RANGE_BOUND_BYTES_MAX);
         }
     }
 

@@ -227,9 +227,9 @@ public sealed interface KvOp {
     /** Up to {@code limit} entries with {@code start <= key < end}; {@code end == null}: no bound. */
     record Scan(byte[] start, byte[] end, int limit) implements KvOp {
         public Scan {
-            KvLimits.requireKey(start, "start");
+            KvLimits.requireRangeBound(start, "start");
             if (end != null) {
-                KvLimits.requireKey(end, "end");
+                KvLimits.requireRangeBound(end, "end");
             }
             if (limit < 1 || limit > KvLimits.SCAN_LIMIT_MAX) {
                 throw new IllegalArgumentException("scan limit " + limit + " outside [1, " + KvLimits.SCAN_LIMIT_MAX + "]");
@@ -267,9 +267,9 @@ public sealed interface KvOp {
     /** The number of keys with {@code start <= key < end}; {@code Count("", null)} is DBSIZE. */
     record Count(byte[] start, byte[] end) implements KvOp {
         public Count {
-            KvLimits.requireKey(start, "start");
+            KvLimits.requireRangeBound(start, "start");
             if (end != null) {
-                KvLimits.requireKey(end, "end");
+                KvLimits.requireRangeBound(end, "end");
             }
         }
 

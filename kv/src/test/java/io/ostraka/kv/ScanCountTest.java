@@ -104,4 +104,27 @@ class ScanCountTest {
                 () -> KvCommand.scan(b("a"), null, KvLimits.SCAN_LIMIT_MAX + 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** A scan's next page starts at the successor of its last key: one byte past the longest key. */
+    @Test
+    void aRangeBoundMayBeOneByteLongerThanTheLongestKey() {
+        byte[] longest = new byte[KvLimits.KEY_BYTES_MAX];
+        java.util.Arrays.fill(longest, (byte) 'a');
+        kv.apply(KvCommand.put(longest, b("v")));
+        byte[] successor = java.util.Arrays.copyOf(longest, longest.length + 1);
+
+        KvCommand next = KvCommand.scan(successor, null, 10);
+        KvCommand.Decoded decoded = KvCommand.decode(next.encode());
+        assertThat(decoded.error()).isNull();
+        assertThat(keys(kv.apply(decoded.command()))).containsExactly("b", "b1", "c", "d");
+        assertThat(kv.apply(KvCommand.count(b(""), successor)).integer()).isEqualTo(2); // "a" and the longest
+
+        byte[] tooLong = new byte[KvLimits.RANGE_BOUND_BYTES_MAX + 1];
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KvCommand.scan(tooLong, null, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("start of 65538 bytes exceeds 65537");
+        // version, no session, SCAN, a start of 65538 bytes, no end, limit 10
+        WireWriter w = new WireWriter(tooLong.length + 16).u8(KvCommand.FORMAT_VERSION).varint(0).u8(OpCode.SCAN.code())
+                .bytes(tooLong).u8(0).varint(10);
+        assertThat(KvCommand.decode(w.toByteArray()).error()).contains("start: length 65538 exceeds the maximum 65537");
+    }
 }

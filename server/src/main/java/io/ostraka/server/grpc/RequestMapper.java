@@ -205,10 +205,11 @@ final class RequestMapper {
         return key.toByteArray();
     }
 
+    /** A range bound may be one byte longer than a key: the successor of the longest key is one. */
     private byte[] rangeBound(String field, ByteString bound) throws InvalidFieldException {
-        if (bound.size() > limits.keyBytesMax()) {
-            throw new InvalidFieldException(field, bound.size() + " bytes exceed the maximum key size "
-                    + limits.keyBytesMax());
+        if (bound.size() > limits.keyBytesMax() + 1) {
+            throw new InvalidFieldException(field, bound.size() + " bytes exceed the maximum range bound "
+                    + (limits.keyBytesMax() + 1) + " (the maximum key size plus one)");
         }
         return bound.toByteArray();
     }

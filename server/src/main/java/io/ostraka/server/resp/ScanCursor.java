@@ -1,5 +1,6 @@
 package io.ostraka.server.resp;
 
+import io.ostraka.kv.KvLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -37,6 +38,9 @@ final class ScanCursor {
             return null;
         }
         int n = (text.length() - 1) / 3;
+        if (n > KvLimits.KEY_BYTES_MAX) {
+            return null; // longer than any key: not a cursor this server wrote
+        }
         byte[] key = new byte[n + 1]; // the last key followed by 0x00: its immediate successor
         for (int i = 0; i < n; i++) {
             int v = 0;

@@ -304,6 +304,14 @@ class KvGrpcServiceTest {
         assertInvalid(() -> put("k", "x".repeat(1025)), "value");
         assertInvalid(() -> kv.scan(ScanRequest.newBuilder().setLimit(10_001).build()), "limit");
         assertInvalid(() -> kv.scan(ScanRequest.newBuilder().setLimit(-1).build()), "limit");
+        // A bound may be the successor of the longest key (one byte longer), not more.
+        int longestKey = RequestLimits.DEFAULT.keyBytesMax();
+        assertThat(kv.scan(ScanRequest.newBuilder().setStart(ByteString.copyFrom(new byte[longestKey + 1]))
+                .build()).getEntriesList()).isEmpty();
+        assertInvalid(() -> kv.scan(ScanRequest.newBuilder().setStart(ByteString.copyFrom(new byte[longestKey + 2]))
+                .build()), "start");
+        assertInvalid(() -> kv.count(CountRequest.newBuilder().setEnd(ByteString.copyFrom(new byte[longestKey + 2]))
+                .build()), "end");
         assertInvalid(() -> kv.delete(DeleteRequest.getDefaultInstance()), "keys");
         assertInvalid(() -> kv.delete(DeleteRequest.newBuilder().addKeys(b("a")).addKeys(ByteString.EMPTY).build()),
                 "keys[1]");

@@ -229,6 +229,21 @@ class RespServerTest {
         assertThat(c.call("SCAN", "0", "COUNT", "x")).isEqualTo(new Err("ERR value is not an integer or out of range"));
     }
 
+    /** The next page after the longest key starts one byte past it, beyond the key size limit. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void scanPagesPastAKeyOfTheMaximumLength() throws Exception {
+        TinyRespClient c = connect();
+        String longest = "a".repeat(io.ostraka.kv.KvLimits.KEY_BYTES_MAX);
+        assertThat(c.call("SET", longest, "1")).isEqualTo("OK");
+        assertThat(c.call("SET", "b", "2")).isEqualTo("OK");
+        List<Object> first = (List<Object>) c.call("SCAN", "0", "COUNT", "1");
+        assertThat((List<Object>) first.get(1)).containsExactly(longest);
+        List<Object> second = (List<Object>) c.call("SCAN", (String) first.get(0), "COUNT", "1");
+        assertThat((List<Object>) second.get(1)).containsExactly("b");
+        assertThat(second.get(0)).as("the scan is complete").isEqualTo("0");
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void keysIsBoundedByTheConfiguredMaximum() throws Exception {

@@ -30,5 +30,11 @@ class ScanCursorTest {
             assertThat(ScanCursor.resumeKey(bad.getBytes(StandardCharsets.US_ASCII))).as(bad).isNull();
         }
         assertThat(ScanCursor.encode("ab".getBytes(StandardCharsets.US_ASCII))).isEqualTo("1097098");
+        byte[] longest = new byte[io.ostraka.kv.KvLimits.KEY_BYTES_MAX];
+        assertThat(ScanCursor.resumeKey(ScanCursor.encode(longest).getBytes(StandardCharsets.US_ASCII)))
+                .hasSize(longest.length + 1);
+        byte[] tooLong = new byte[longest.length + 1];
+        assertThat(ScanCursor.resumeKey(ScanCursor.encode(tooLong).getBytes(StandardCharsets.US_ASCII)))
+                .as("longer than any key: never written by this server").isNull();
     }
 }
