@@ -122,6 +122,12 @@ final class GroupRunner {
 
     // Published for other threads (status, isLeader, leader) at the end of each iteration.
     private volatile Status published;
+    /**
+     * The index applied so far, published as each run is applied and before the futures of its
+     * proposals complete, so a caller that saw its write complete sees at least its index here.
+     * Never decreases.
+     */
+    private volatile long appliedIndexView;
 
     GroupRunner(long groupId, RaftNode node, EventLoop loop, RaftCore.Factory factory, RaftStorage storage,
                 SnapshotStore snapshots, StateMachine stateMachine, SortedMap<Long, MemberInfo> knownMembers) throws IOException {
@@ -147,6 +153,7 @@ final class GroupRunner {
         appliedConfs.put(snapshot.index(), snapshot.conf());
         replayConfigurations(view, snapshot.index() + 1, stateMachine.appliedIndex());
         this.core = factory.create(stateMachine.appliedIndex());
+        appliedIndexView = stateMachine.appliedIndex();
         for (MemberInfo m : members.values()) {
             node.learnMember(m);
         }
@@ -577,6 +584,7 @@ final class GroupRunner {
                 appliedBytesSinceSnapshot += e.data().length;
             }
             List<byte[]> results = stateMachine.applyAll(run.get(0).index(), commands);
+            appliedIndexView = run.get(run.size() - 1).index();
             for (int k = 0; k < run.size(); k++) {
                 Entry e = run.get(k);
                 node.notifyApplied(groupId, e.index(), e.data());
@@ -598,6 +606,7 @@ final class GroupRunner {
             appliedConfs.put(e.index(), Changer.apply(appliedConfs.lastEntry().getValue(), change));
             learnMembers(MemberInfo.decodeAll(change.context()));
         }
+        appliedIndexView = e.index();
         finishProposal(e, null);
     }
 
@@ -792,6 +801,7 @@ final class GroupRunner {
             throw e; // the group stops: its state machine is in an unknown state
         }
         event(NodeEvent.Type.SNAPSHOT_FINISHED, snapshot.index(), from, "install");
+        appliedIndexView = snapshot.index();
         lastSnapshot = snapshot;
         appliedConfs.clear();
         appliedConfs.put(snapshot.index(), snapshot.conf());
@@ -984,6 +994,11 @@ final class GroupRunner {
 
     long appliedIndex() {
         return stateMachine.appliedIndex();
+    }
+
+    /** The applied index as of the latest apply; safe from any thread (see {@link #appliedIndexView}). */
+    long appliedIndexView() {
+        return appliedIndexView;
     }
 
 }

@@ -83,8 +83,14 @@ public final class RaftGroup {
         return runner.status();
     }
 
+    /**
+     * The highest log index applied to the state machine. It is updated as entries are applied,
+     * before their proposals' futures complete: once {@code propose} completed with index
+     * {@code i}, this is at least {@code i}. ({@link #status()} is published at the end of a loop
+     * iteration and may lag behind it.)
+     */
     public long appliedIndex() {
-        return runner.status() == null ? 0 : runner.status().applied();
+        return runner.appliedIndexView();
     }
 
     /** A member's addresses as learned from membership changes, or null. */

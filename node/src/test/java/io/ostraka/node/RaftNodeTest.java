@@ -48,6 +48,26 @@ class RaftNodeTest {
         }
     }
 
+    /**
+     * A proposal completes on the loop thread in the middle of an iteration, before the status is
+     * published: a callback that runs there and asks for the applied index must see its write.
+     */
+    @Test
+    void theAppliedIndexCoversAWriteByTheTimeItsFutureCompletes() throws Exception {
+        try (NodeCluster c = new NodeCluster(dir, false, 3, o -> o)) {
+            RaftGroup g = c.group(c.awaitLeader());
+            List<CompletableFuture<long[]>> seen = new ArrayList<>();
+            for (int i = 1; i <= 20; i++) {
+                seen.add(g.propose(CounterMachine.add(i)).thenApply(a -> new long[] {a.index(), g.appliedIndex()}));
+            }
+            for (CompletableFuture<long[]> f : seen) {
+                long[] indexes = get(f);
+                assertThat(indexes[1]).as("applied index when write %d completed", indexes[0])
+                        .isGreaterThanOrEqualTo(indexes[0]);
+            }
+        }
+    }
+
     @Test
     void aFollowerRefusesProposalsWithTheLeaderAsHint() throws Exception {
         try (NodeCluster c = new NodeCluster(dir, false, 3, o -> o)) {

@@ -84,7 +84,7 @@ class SnapshotPolicyTest {
             java.util.concurrent.CompletableFuture<io.ostraka.raft.SnapshotMetadata> first = c.group(leader).triggerSnapshot();
             java.util.concurrent.CompletableFuture<io.ostraka.raft.SnapshotMetadata> again = c.group(leader).triggerSnapshot();
             io.ostraka.raft.SnapshotMetadata meta = first.get(10, TimeUnit.SECONDS);
-            // Asked on the loop: RaftGroup.appliedIndex() reads the status published at the end of an iteration, which lags.
+            // Asked on the loop, where the snapshot was taken: nothing can apply in between.
             long applied = c.group(leader).read(ReadLevel.STALE, 0, StateMachine::appliedIndex).get(10, TimeUnit.SECONDS);
             assertThat(meta.index()).isEqualTo(applied);
             assertThat(machine.preparedAt).as("an explicit snapshot is not prepared").isEmpty();
