@@ -18,7 +18,8 @@ import java.util.List;
  * so a client announcing {@code $67108864} and sending nothing costs nothing. The parse is
  * incremental (arguments already read are kept), so a command delivered one byte at a time is
  * parsed in linear time. Memory per connection is at most one bulk plus its header in the
- * cumulation buffer, plus the command's arguments so far (at most {@code requestBytesMax}).
+ * cumulation buffer, plus the command's arguments so far (at most {@code requestBytesMax}, each
+ * counted with {@link #ARG_OVERHEAD_BYTES} on top of its bytes).
  *
  * <p>Errors follow Redis's wording ({@code Protocol error: invalid multibulk length}, ...). On
  * the first one the decoder emits a {@link RespProtocolError} and discards all later input; the
@@ -30,6 +31,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
     /** "*" or "$", up to 10 digits, CRLF: anything longer is not a valid header line. */
     private static final int HEADER_LINE_BYTES_MAX = 16;
     private static final int ARGS_INITIAL_CAPACITY = 16;
+    /**
+     * Heap an argument costs beyond its bytes (array header, list slot), counted with them against
+     * {@code requestBytesMax} and the connection's pending bytes: a million empty arguments are
+     * not free.
+     */
+    static final int ARG_OVERHEAD_BYTES = 32;
 
     private final int bulkBytesMax;
     private final long requestBytesMax;
@@ -81,7 +88,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         return actualReadableBytes();
     }
 
-    /** Bytes held in arguments of the command being decoded. */
+    /** Bytes held in arguments of the command being decoded, with their overhead. */
     long argumentBytes() {
         return argsBytes;
     }
@@ -133,7 +140,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             if (length < 0 || length > bulkBytesMax) {
                 return "invalid bulk length";
             }
-            if (argsBytes + length > requestBytesMax) {
+            if (argsBytes + length + ARG_OVERHEAD_BYTES > requestBytesMax) {
                 return "request of more than " + requestBytesMax + " bytes";
             }
             in.readerIndex(lineEnd + 2);
@@ -150,7 +157,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
         in.readBytes(arg);
         in.skipBytes(2);
         args.add(arg);
-        argsBytes += bulkLength;
+        argsBytes += bulkLength + ARG_OVERHEAD_BYTES;
         bulkLength = -1;
         if (args.size() == argsExpected) {
             out.add(new RespRequest(args, argsBytes));
@@ -185,7 +192,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
             return "invalid multibulk length";
         }
         if (!parsed.isEmpty()) { // an empty line is ignored, like Redis
-            out.add(new RespRequest(parsed, line.length));
+            out.add(new RespRequest(parsed, line.length + (long) parsed.size() * ARG_OVERHEAD_BYTES));
         }
         return null;
     }

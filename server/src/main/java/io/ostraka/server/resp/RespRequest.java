@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * One decoded client command: its arguments (the first is the command name) and the bytes they
- * hold, which the connection counts against its pending-bytes limit.
+ * hold (with {@link RespDecoder#ARG_OVERHEAD_BYTES} per argument), which the connection counts
+ * against its pending-bytes limit.
  */
 public record RespRequest(List<byte[]> args, long argBytes) {
     public RespRequest {

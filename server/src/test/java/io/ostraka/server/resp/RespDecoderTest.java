@@ -66,7 +66,7 @@ class RespDecoderTest {
         assertThat(out).hasSize(2);
         assertThat(args(out.get(0))).containsExactly("PING");
         assertThat(args(out.get(1))).containsExactly("SET", "k", "");
-        assertThat(((RespRequest) out.get(1)).argBytes()).isEqualTo(4);
+        assertThat(((RespRequest) out.get(1)).argBytes()).isEqualTo(4 + 3 * RespDecoder.ARG_OVERHEAD_BYTES);
     }
 
     @Test
@@ -151,11 +151,25 @@ class RespDecoderTest {
 
     @Test
     void requestOverTheByteLimitFailsAtTheHeaderThatCrossesIt() {
-        String bulk = "$1000\r\n" + "x".repeat(1000) + "\r\n";
+        String bulk = "$990\r\n" + "x".repeat(990) + "\r\n";
         List<Object> out = feed("*5\r\n" + bulk.repeat(4));
         assertThat(out).isEmpty();
-        assertThat(decoder.argumentBytes()).isEqualTo(4000);
+        assertThat(decoder.argumentBytes()).isEqualTo(4 * (990 + RespDecoder.ARG_OVERHEAD_BYTES));
         assertThat(feed(bulk)).containsExactly(new RespProtocolError("request of more than 4096 bytes"));
+    }
+
+    /** Empty arguments cost heap too: enough of them cross the byte limit. */
+    @Test
+    void emptyArgumentsCountAgainstTheByteLimit() {
+        int fit = REQUEST_MAX / RespDecoder.ARG_OVERHEAD_BYTES; // 128 empty arguments fill the limit
+        channel.finishAndReleaseAll();
+        decoder = new RespDecoder(BULK_MAX, REQUEST_MAX, 1_000, INLINE_MAX);
+        channel = new EmbeddedChannel(decoder);
+        List<Object> out = feed("*" + fit + "\r\n" + "$0\r\n\r\n".repeat(fit));
+        assertThat(out).hasSize(1);
+        assertThat(((RespRequest) out.get(0)).argBytes()).isEqualTo(REQUEST_MAX);
+        assertThat(feed("*" + (fit + 1) + "\r\n" + "$0\r\n\r\n".repeat(fit + 1)))
+                .containsExactly(new RespProtocolError("request of more than 4096 bytes"));
     }
 
     @Test
