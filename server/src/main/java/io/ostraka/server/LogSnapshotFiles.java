@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -20,14 +21,28 @@ import java.util.stream.Stream;
  * snapshot's metadata (index, term, configuration), verifies every file against it, and stores
  * the snapshot through {@link SnapshotStore} — which writes a fresh manifest and publishes the
  * directory atomically.
+ *
+ * <p>Each transfer gets a scratch directory of its own, even two of the same snapshot (two
+ * senders can hold a snapshot with the same term and index); commits are serialized, and a
+ * snapshot the store already holds is kept rather than replaced, since a sender or a restore may
+ * be reading it. Transfers do not survive a restart, so {@link #open} empties the scratch
+ * directory of whatever a previous process left.
  */
 final class LogSnapshotFiles implements SnapshotFiles {
     private final SnapshotStore store;
     private final Path scratch;
+    private final AtomicLong transfers = new AtomicLong();
 
-    LogSnapshotFiles(SnapshotStore store, Path scratch) {
+    private LogSnapshotFiles(SnapshotStore store, Path scratch) {
         this.store = store;
         this.scratch = scratch;
+    }
+
+    /** Snapshot files over {@code store}, receiving in {@code scratch}, which is emptied now. */
+    static LogSnapshotFiles open(SnapshotStore store, Path scratch) throws IOException {
+        deleteTree(scratch);
+        Files.createDirectories(scratch);
+        return new LogSnapshotFiles(store, scratch);
     }
 
     @Override
@@ -68,7 +83,7 @@ final class LogSnapshotFiles implements SnapshotFiles {
 
     @Override
     public Writer begin(long groupId, long term, long index) throws IOException {
-        Path dir = scratch.resolve(groupId + "-" + term + "-" + index + ".incoming");
+        Path dir = scratch.resolve(groupId + "-" + term + "-" + index + "-" + transfers.incrementAndGet() + ".incoming");
         deleteTree(dir);
         Files.createDirectories(dir);
         return new Writer() {
@@ -79,10 +94,21 @@ final class LogSnapshotFiles implements SnapshotFiles {
 
             @Override
             public StoredSnapshot commit() throws IOException {
+                synchronized (LogSnapshotFiles.this) {
+                    return commitLocked();
+                }
+            }
+
+            private StoredSnapshot commitLocked() throws IOException {
                 SnapshotManifest sent = SnapshotManifest.read(dir.resolve(SnapshotManifest.FILE_NAME));
                 if (sent.groupId() != groupId || sent.metadata().term() != term || sent.metadata().index() != index) {
                     throw new IOException("received MANIFEST describes group " + sent.groupId() + " snapshot "
                             + sent.metadata().term() + "-" + sent.metadata().index() + ", expected " + groupId + " " + term + "-" + index);
+                }
+                Optional<StoredSnapshot> held = find(groupId, term, index);
+                if (held.isPresent()) {
+                    deleteTree(dir); // the same snapshot, already committed: keep the one in use
+                    return held.get();
                 }
                 SnapshotStore.Writer writer = store.begin(groupId, sent.metadata());
                 try {

@@ -114,7 +114,7 @@ public final class OstrakaServer implements AutoCloseable {
                 .listenHost(config.peerListen.host())
                 .port(config.peerListen.port())
                 .forwardDeadline(config.requestTimeout)
-                .snapshotFiles(new LogSnapshotFiles(engine.snapshots(), config.dataDir.resolve("incoming-snapshots")))
+                .snapshotFiles(LogSnapshotFiles.open(engine.snapshots(), config.dataDir.resolve("incoming-snapshots")))
                 .build());
         // Ten ticks per heartbeat: election timeouts are randomized in steps of a tenth of a
         // heartbeat, which keeps two followers from campaigning at the same moment.

@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,15 +25,20 @@ import java.util.stream.Stream;
 /**
  * {@link SnapshotFiles} over a plain directory layout: {@code root/<group>/<term>-<index>/}.
  *
- * <p>A snapshot being received lives in {@code root/<group>/<term>-<index>.tmp/}; commit fsyncs
- * every file and directory in it, renames it to its final name (an atomic rename on POSIX) and
- * fsyncs the group directory, so after a crash a snapshot directory is either complete or absent.
- * Leftover {@code .tmp} directories are ignored by readers and replaced by the next begin.
+ * <p>A snapshot being received lives in {@code root/<group>/<term>-<index>.<n>.tmp/}, one per
+ * {@link #begin} call, so two transfers of the same snapshot never write into each other's files;
+ * commit fsyncs every file and directory in it, renames it to its final name (an atomic rename on
+ * POSIX) and fsyncs the group directory, so after a crash a snapshot directory is either complete
+ * or absent. Leftover {@code .tmp} directories are ignored by readers and deleted by the next
+ * begin of the same snapshot, unless a writer of this instance still uses them.
  */
 public final class DirectorySnapshotFiles implements SnapshotFiles {
     private static final Pattern NAME = Pattern.compile("(\\d+)-(\\d+)");
 
     private final Path root;
+    private final AtomicLong transfers = new AtomicLong();
+    /** Temporary directories of writers not yet committed or aborted. */
+    private final Set<Path> active = ConcurrentHashMap.newKeySet();
 
     public DirectorySnapshotFiles(Path root) {
         this.root = root;
@@ -76,9 +84,20 @@ public final class DirectorySnapshotFiles implements SnapshotFiles {
     @Override
     public Writer begin(long groupId, long term, long index) throws IOException {
         Path finalDir = snapshotDirectory(groupId, term, index);
-        Path tmp = finalDir.resolveSibling(finalDir.getFileName() + ".tmp");
+        String name = finalDir.getFileName().toString();
+        Files.createDirectories(finalDir.getParent());
+        try (Stream<Path> siblings = Files.list(finalDir.getParent())) {
+            for (Path stale : (Iterable<Path>) siblings::iterator) {
+                String other = stale.getFileName().toString();
+                if (other.startsWith(name + ".") && other.endsWith(".tmp") && !active.contains(stale)) {
+                    deleteRecursively(stale); // left by an earlier process or a writer never ended
+                }
+            }
+        }
+        Path tmp = finalDir.resolveSibling(name + "." + transfers.incrementAndGet() + ".tmp");
         deleteRecursively(tmp);
         Files.createDirectories(tmp);
+        active.add(tmp);
         return new DirectoryWriter(groupId, term, index, tmp, finalDir);
     }
 
@@ -120,7 +139,7 @@ public final class DirectorySnapshotFiles implements SnapshotFiles {
         }
     }
 
-    private static final class DirectoryWriter implements Writer {
+    private final class DirectoryWriter implements Writer {
         private final long groupId;
         private final long term;
         private final long index;
@@ -155,15 +174,19 @@ public final class DirectorySnapshotFiles implements SnapshotFiles {
             for (Path d : directories) {
                 fsync(d, true);
             }
-            if (Files.exists(finalDir)) {
-                // The same snapshot (same term and index) arrived before: identical by construction.
-                abort();
-                return describe(groupId, term, index, finalDir);
-            }
-            try {
-                Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException | NoSuchFileException e) {
-                throw new IOException("cannot publish snapshot " + finalDir + ": " + e, e);
+            synchronized (DirectorySnapshotFiles.this) {
+                if (Files.exists(finalDir)) {
+                    // The same snapshot (same term and index) arrived before: keep that one, which
+                    // a reader may be using.
+                    abort();
+                    return describe(groupId, term, index, finalDir);
+                }
+                try {
+                    Files.move(tmp, finalDir, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException | NoSuchFileException e) {
+                    throw new IOException("cannot publish snapshot " + finalDir + ": " + e, e);
+                }
+                active.remove(tmp);
             }
             fsync(finalDir.getParent(), true);
             return describe(groupId, term, index, finalDir);
@@ -175,6 +198,8 @@ public final class DirectorySnapshotFiles implements SnapshotFiles {
                 deleteRecursively(tmp);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete " + tmp, e);
+            } finally {
+                active.remove(tmp);
             }
         }
     }

@@ -27,9 +27,10 @@ public interface SnapshotFiles {
     InputStream open(StoredSnapshot snapshot, String fileName) throws IOException;
 
     /**
-     * Starts receiving snapshot (group, term, index): an empty temporary directory that becomes
-     * the snapshot on {@link Writer#commit()}. Any earlier unfinished attempt at the same
-     * snapshot is discarded.
+     * Starts receiving snapshot (group, term, index): an empty temporary directory, of this call
+     * alone, that becomes the snapshot on {@link Writer#commit()}. Two attempts at the same
+     * snapshot (two senders can hold one with the same term and index) must not disturb each
+     * other; committing a snapshot the store already holds keeps the one it holds.
      */
     Writer begin(long groupId, long term, long index) throws IOException;
 

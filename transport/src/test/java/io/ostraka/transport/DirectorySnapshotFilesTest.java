@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Proves the directory layout root/group/term-index, atomic commit via a .tmp rename, abort, and name checks. */
+/**
+ * Proves the directory layout root/group/term-index, atomic commit via a .tmp rename, abort, name
+ * checks, and that two transfers of one snapshot keep apart and the first commit stays.
+ */
 class DirectorySnapshotFilesTest {
     @TempDir
     Path root;
@@ -23,7 +26,7 @@ class DirectorySnapshotFilesTest {
         Files.writeString(w.directory().resolve("data"), "hello");
         Files.createDirectories(w.directory().resolve("sub"));
         Files.writeString(w.directory().resolve("sub/more"), "world!");
-        assertThat(w.directory().getFileName().toString()).isEqualTo("3-120.tmp");
+        assertThat(w.directory().getFileName().toString()).matches("3-120\\.[0-9]+\\.tmp");
         assertThat(store.list(7)).isEmpty();
         assertThat(store.find(7, 3, 120)).isEmpty();
 
@@ -32,7 +35,7 @@ class DirectorySnapshotFilesTest {
         assertThat(s.files()).containsExactly(new SnapshotFile("data", 5), new SnapshotFile("sub/more", 6));
         assertThat(s.totalBytes()).isEqualTo(11);
         assertThat(store.find(7, 3, 120)).contains(s);
-        assertThat(Files.exists(root.resolve("7").resolve("3-120.tmp"))).isFalse();
+        assertThat(Files.exists(w.directory())).isFalse();
         try (InputStream in = store.open(s, "sub/more")) {
             assertThat(new String(in.readAllBytes())).isEqualTo("world!");
         }
@@ -50,6 +53,34 @@ class DirectorySnapshotFilesTest {
         store.begin(1, 2, 30).commit();
         assertThat(store.list(1)).extracting(StoredSnapshot::index).containsExactly(20L, 30L, 90L);
         assertThat(store.list(2)).isEmpty();
+    }
+
+    @Test
+    void twoTransfersOfOneSnapshotKeepApartAndTheFirstCommitStays() throws Exception {
+        DirectorySnapshotFiles store = new DirectorySnapshotFiles(root);
+        SnapshotFiles.Writer first = store.begin(7, 3, 120);
+        Files.writeString(first.directory().resolve("data"), "first");
+        SnapshotFiles.Writer second = store.begin(7, 3, 120); // another sender, same term and index
+        assertThat(second.directory()).isNotEqualTo(first.directory());
+        assertThat(Files.readString(first.directory().resolve("data"))).as("untouched by the second begin")
+                .isEqualTo("first");
+        Files.writeString(second.directory().resolve("data"), "second");
+
+        StoredSnapshot committed = first.commit();
+        StoredSnapshot again = second.commit();
+        assertThat(again.directory()).isEqualTo(committed.directory());
+        assertThat(Files.readString(committed.directory().resolve("data"))).isEqualTo("first");
+        assertThat(Files.exists(second.directory())).isFalse();
+    }
+
+    @Test
+    void aLeftoverTemporaryDirectoryIsDeletedByTheNextBeginOfItsSnapshot() throws Exception {
+        Path leftover = Files.createDirectories(root.resolve("7").resolve("3-120.5.tmp"));
+        Files.writeString(leftover.resolve("data"), "from a crashed process");
+        DirectorySnapshotFiles store = new DirectorySnapshotFiles(root);
+        SnapshotFiles.Writer w = store.begin(7, 3, 120);
+        assertThat(Files.exists(leftover)).isFalse();
+        assertThat(Files.exists(w.directory())).isTrue();
     }
 
     @Test

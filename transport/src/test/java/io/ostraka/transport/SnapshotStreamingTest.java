@@ -350,11 +350,10 @@ class SnapshotStreamingTest {
     @Test
     void brokenTransferIsReportedAndTheRetryResumes() throws Exception {
         try (Nodes nodes = start()) {
-            Path partialFile = root.resolve(receiverStore()).resolve(Long.toString(GROUP))
-                    .resolve(TERM + "-" + INDEX + ".tmp").resolve("data.bin");
+            Path groupDir = root.resolve(receiverStore()).resolve(Long.toString(GROUP));
             // First attempt: once the receiver holds at least 1 MB of data.bin, the sender's disk "fails".
             senderFiles.fault = (name, in) -> name.equals("data.bin") ? onPosition(in, 2_000_000, (b, off) -> {
-                Await.until("receiver has 1 MB", () -> sizeOf(partialFile) >= 1_000_000);
+                Await.until("receiver has 1 MB", () -> partialSize(groupDir, "data.bin") >= 1_000_000);
                 throw new IOException("injected read failure");
             }) : in;
             nodes.transport(1).sendSnapshot(snapshotMessage());
@@ -390,6 +389,20 @@ class SnapshotStreamingTest {
             assertThat(resumed.sentBytes()).isGreaterThanOrEqualTo(1_000_000);
             assertThat(nodes.transport(1).metrics().snapshotsResumed()).isEqualTo(1);
             assertThat(nodes.transport(2).metrics().snapshotsReceiving()).isZero();
+        }
+    }
+
+    /** The size of {@code file} in the transfer's temporary directory (term-index.N.tmp), 0 if none. */
+    private static long partialSize(Path groupDir, String file) {
+        if (!Files.isDirectory(groupDir)) {
+            return 0;
+        }
+        try (Stream<Path> dirs = Files.list(groupDir)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith(TERM + "-" + INDEX + ".")
+                            && d.getFileName().toString().endsWith(".tmp"))
+                    .mapToLong(d -> sizeOf(d.resolve(file))).max().orElse(0);
+        } catch (IOException e) {
+            return 0;
         }
     }
 
