@@ -197,9 +197,25 @@ final class GroupIndex {
         hardStateSegment = segmentId;
     }
 
+    /**
+     * Records the snapshot metadata and the segment of the record that set the compaction point
+     * (index and term) along with it: the base record, which recovery needs first.
+     */
     void setSnapshot(SnapshotMetadata meta, long segmentId) {
         snapshot = meta;
         baseSegment = segmentId;
+    }
+
+    /**
+     * Records newer snapshot metadata from a record (in {@code segmentId}) that did not move the
+     * compaction point: the base record stays where it is, if there is one. Moving it here let purging delete the record that set the
+     * compaction point, and recovery then lost it or failed on the gap before the entries.
+     */
+    void updateSnapshot(SnapshotMetadata meta, long segmentId) {
+        snapshot = meta;
+        if (baseSegment == NO_SEGMENT) {
+            baseSegment = segmentId; // the compaction point is still the initial one: this record will do
+        }
     }
 
     /** The oldest segment this group needs: its first entry's, its hard state's, its base record's. */

@@ -36,9 +36,13 @@ final class RecordApplier {
                 SnapshotMetadata meta = Payloads.readSnapshot(payload);
                 long compactIndex = payload.getLong();
                 long compactTerm = payload.getLong();
-                index.setSnapshot(meta, segmentId);
                 if (compactIndex > 0) {
                     index.compactTo(compactIndex, compactTerm);
+                    index.setSnapshot(meta, segmentId);
+                } else {
+                    // Nothing compacted: the record that set the compaction point stays the base,
+                    // so purging keeps it (this one, newer, is kept with it).
+                    index.updateSnapshot(meta, segmentId);
                 }
             }
             case CHECKPOINT -> {
