@@ -24,9 +24,11 @@ import java.util.Map;
  * round broadcast for it. Reads are released in order once a quorum acknowledges their round.
  *
  * <p>The lease (thesis §6.4.1) reuses the same rounds: it starts at the tick a quorum-acknowledged
- * round was <em>sent</em>, and lasts the minimum election timeout minus the drift margin. Followers
- * that heard from us ignore vote requests for an election timeout (stickiness), so no other leader
- * can exist before the lease ends. A transfer in progress voids the lease, since TIMEOUT_NOW
+ * round was <em>sent</em>, and lasts the minimum election timeout minus one tick minus the drift
+ * margin. Followers that heard from us ignore vote requests for an election timeout (stickiness),
+ * so no other leader can exist before the lease ends. The one tick is the phase error between
+ * clocks that tick at the same rate: a follower's T-th tick after our heartbeat can come just
+ * after T - 1 of our ticks. The margin is for drift in rate only. A transfer in progress voids the lease, since TIMEOUT_NOW
  * overrides stickiness.
  */
 final class Leader {
@@ -149,9 +151,9 @@ final class Leader {
             return new ProposeResult.Rejected(ProposeResult.Reason.TRANSFER_IN_PROGRESS, transferee,
                     "leadership is being transferred to " + transferee);
         }
-        if (!r.tracker.conf().contains(r.id)) {
+        if (!r.tracker.conf().isVoter(r.id)) {
             return new ProposeResult.Rejected(ProposeResult.Reason.NOT_LEADER, Raft.NONE,
-                    "this leader is being removed from the group");
+                    "this leader is being removed from the voters");
         }
         return null;
     }
@@ -528,7 +530,7 @@ final class Leader {
                 && transferee == Raft.NONE
                 && committedInTerm()
                 && leaseStartTick >= 0
-                && r.now < leaseStartTick + r.config.electionTimeoutTicks() - r.config.leaseDriftMarginTicks();
+                && r.now < leaseStartTick + r.config.electionTimeoutTicks() - 1 - r.config.leaseDriftMarginTicks();
     }
 
     /** The ready() handed the outbox out: a new read needs a new round. */

@@ -72,6 +72,8 @@ final class Raft {
     int fastElectionTicks;
     /** Logical time: ticks since this core was created. */
     long now;
+    /** Whether this core started from a durable term in which a leader may have existed. */
+    private final boolean restarted;
 
     Raft(RaftConfig config, LogView storage, RandomGenerator random) {
         this.id = config.nodeId();
@@ -83,6 +85,9 @@ final class Raft {
         HardState hs = storage.hardState();
         this.term = hs.term();
         this.vote = hs.vote();
+        // Bootstrap writes term 1 and the first election is of term 2: no leader, and no lease
+        // counting on this node, can exist before.
+        this.restarted = hs.term() > 1;
         SnapshotMetadata snapshot = storage.snapshot();
         this.configs = new ConfigHistory(snapshot.index(), snapshot.conf());
         replayConfigurations(storage, snapshot.index());
@@ -342,7 +347,14 @@ final class Raft {
     private boolean acceptHigherTerm(Message m) {
         if (m.type() == MessageType.VOTE || m.type() == MessageType.PRE_VOTE) {
             boolean force = m.context() == CAMPAIGN_TRANSFER;
-            boolean inLease = config.checkQuorum() && lead != NONE && electionElapsed < config.electionTimeoutTicks();
+            int timeout = config.electionTimeoutTicks();
+            // With lease reads, a core that restarted (it had a term) may have heard from a
+            // leader right before it went down, and that leader's lease counts on it: it refuses
+            // votes for its first election timeout as if it had heard from one at start.
+            // Otherwise a follower that restarts at once would vote a new leader in while the old
+            // one still serves lease reads.
+            boolean justStarted = config.leaseReads() && restarted && now < timeout;
+            boolean inLease = config.checkQuorum() && ((lead != NONE && electionElapsed < timeout) || justStarted);
             if (!force && inLease) {
                 // Leader stickiness (thesis §4.2.3): we heard from a live leader within the
                 // minimum election timeout, so this candidate cannot be needed.

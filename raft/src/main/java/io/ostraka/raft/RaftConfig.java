@@ -12,7 +12,7 @@ package io.ostraka.raft;
  * @param checkQuorum             leaders step down without quorum contact; followers ignore
  *                                vote requests while they hear from a live leader
  * @param leaseReads              allow lease-based reads (needs checkQuorum)
- * @param leaseDriftMarginTicks   how much shorter than T the lease is, to absorb clock drift
+ * @param leaseDriftMarginTicks   how much shorter than T - 1 the lease is, to absorb clock drift
  * @param maxMessageBytes         most entry bytes in one APPEND (one entry always fits)
  * @param maxInflightMessages     unacknowledged APPENDs per follower in REPLICATE state
  * @param maxInflightBytes        unacknowledged entry bytes per follower (0 = unlimited)
@@ -46,8 +46,8 @@ public record RaftConfig(
                 "must be at most half of electionTimeoutTicks (" + electionTimeoutTicks + ")");
         require(!leaseReads || checkQuorum, "leaseReads", leaseReads,
                 "requires checkQuorum, which is what keeps followers from electing a new leader during the lease");
-        require(leaseDriftMarginTicks >= 0 && leaseDriftMarginTicks < electionTimeoutTicks,
-                "leaseDriftMarginTicks", leaseDriftMarginTicks, "must be in [0, electionTimeoutTicks)");
+        require(leaseDriftMarginTicks >= 0 && leaseDriftMarginTicks < electionTimeoutTicks - 1,
+                "leaseDriftMarginTicks", leaseDriftMarginTicks, "must be in [0, electionTimeoutTicks - 1)");
         require(maxMessageBytes > 0, "maxMessageBytes", maxMessageBytes, "must be positive");
         require(maxInflightMessages > 0, "maxInflightMessages", maxInflightMessages, "must be positive");
         require(maxInflightBytes >= 0, "maxInflightBytes", maxInflightBytes, "must not be negative");

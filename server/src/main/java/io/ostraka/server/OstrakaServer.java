@@ -121,7 +121,9 @@ public final class OstrakaServer implements AutoCloseable {
         Duration tick = Duration.ofMillis(Math.max(1, config.heartbeat.toMillis() / 10));
         int heartbeatTicks = (int) Math.max(1, config.heartbeat.toMillis() / tick.toMillis());
         int electionTicks = (int) Math.max(2L * heartbeatTicks + 1, config.election.toMillis() / tick.toMillis());
-        int driftTicks = (int) Math.max(1, Math.min(electionTicks - 1, Math.ceil((double) config.leaseDrift.toMillis() / tick.toMillis())));
+        // The lease lasts electionTicks - 1 - driftTicks (the core takes one tick for the phase
+        // between nodes' ticks), so it stays at least one tick long.
+        int driftTicks = (int) Math.max(1, Math.min(electionTicks - 2, Math.ceil((double) config.leaseDrift.toMillis() / tick.toMillis())));
         NodeOptions options = NodeOptions.defaults(config.nodeId)
                 .withTiming(tick, electionTicks, heartbeatTicks)
                 .withLeaseReads(config.leaseReads, driftTicks)

@@ -77,7 +77,8 @@ public record SimConfig(
         boolean lease = checkQuorum && r.nextBoolean();
         // Stickiness protects the lease only while the fastest follower clock has not run out its
         // election timeout: the lease must end before (1-s)/(1+s) of it, in the leader's ticks.
-        int margin = (int) Math.ceil(electionTicks * (1 - (1 - skew) / (1 + skew))) + 1;
+        // The core itself takes one more tick off, for the phase between two nodes' ticks.
+        int margin = (int) Math.ceil(electionTicks * (1 - (1 - skew) / (1 + skew)));
         long tick = 1_000 * (5 + r.nextInt(16));
         return new SimConfig(
                 seed,
@@ -88,8 +89,8 @@ public record SimConfig(
                 tick,
                 r.nextInt(5) != 0,
                 checkQuorum,
-                lease && margin < electionTicks,
-                Math.min(margin, electionTicks - 1),
+                lease && margin < electionTicks - 1,
+                Math.min(margin, electionTicks - 2),
                 skew,
                 faults ? r.nextDouble() * 0.1 : 0,
                 faults ? r.nextDouble() * 0.05 : 0,
