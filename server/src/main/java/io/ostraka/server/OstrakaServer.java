@@ -147,10 +147,10 @@ public final class OstrakaServer implements AutoCloseable {
                 engine.snapshots(), initial, new SecureRandom().nextLong()));
 
         MemberInfo self = new MemberInfo(config.nodeId, Map.of(
-                "peer", config.advertiseHost + ":" + transport.port(),
-                "resp", config.advertiseHost + ":" + config.respListen.port(),
-                "grpc", config.advertiseHost + ":" + config.grpcListen.port(),
-                "http", config.advertiseHost + ":" + config.httpListen.port()));
+                "peer", HostPorts.format(config.advertiseHost, transport.port()),
+                "resp", HostPorts.format(config.advertiseHost, config.respListen.port()),
+                "grpc", HostPorts.format(config.advertiseHost, config.grpcListen.port()),
+                "http", HostPorts.format(config.advertiseHost, config.httpListen.port())));
         kv = new RaftKvService(config.nodeId, group, transport, scheduler, Clock.SYSTEM, config.requestTimeout, config.heartbeat, self);
         kv.learnAddressesEvery(Duration.ofSeconds(1));
         transport.setForwardHandler(kv);

@@ -86,7 +86,7 @@ public final class ServerConfig {
     public record HostPort(String host, int port) {
         @Override
         public String toString() {
-            return host + ":" + port;
+            return HostPorts.format(host, port);
         }
     }
 
@@ -130,9 +130,9 @@ public final class ServerConfig {
         memoryStorage = storage.equals("memory");
         rocksWal = oneOf(Setting.ROCKSDB_WAL, RocksKvOptions.WalMode.class, "must be disabled, unsynced or synced");
         dev = bool(Setting.DEV);
-        heartbeat = Duration.ofMillis(positiveLong(Setting.HEARTBEAT_MS));
-        election = Duration.ofMillis(positiveLong(Setting.ELECTION_MS));
-        if (heartbeat.toMillis() * 2 > election.toMillis()) {
+        heartbeat = Duration.ofMillis(millisUpToAnHour(Setting.HEARTBEAT_MS));
+        election = Duration.ofMillis(millisUpToAnHour(Setting.ELECTION_MS));
+        if (heartbeat.toMillis() * 2 >= election.toMillis()) {
             throw invalid(Setting.HEARTBEAT_MS, "must be less than half of election-ms (" + election.toMillis() + ")");
         }
         leaseReads = bool(Setting.LEASE_READS);
@@ -146,7 +146,14 @@ public final class ServerConfig {
         httpListen = hostPort(Setting.HTTP_LISTEN);
         checkDistinctPorts();
         advertiseHost = string(Setting.ADVERTISE_HOST);
+        if (advertiseHost.isBlank() || advertiseHost.chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigException(Setting.ADVERTISE_HOST, advertiseHost, "must be a host name or IP address");
+        }
+        parseHostPort(HostPorts.format(advertiseHost, 1), Setting.ADVERTISE_HOST, 1); // bracketed if IPv6
         join = values.get(Setting.JOIN) == null ? null : string(Setting.JOIN);
+        if (join != null) {
+            parseHostPort(join, Setting.JOIN, 1);
+        }
         initialMembers = members();
         snapshotEntries = positiveLong(Setting.SNAPSHOT_ENTRIES);
         snapshotBytes = nonNegativeLong(Setting.SNAPSHOT_BYTES);
@@ -157,7 +164,7 @@ public final class ServerConfig {
             throw invalid(Setting.SEGMENT_BYTES, "must be between 1 MiB and 1 GiB");
         }
         readConsistency = oneOf(Setting.READ_CONSISTENCY, ReadConsistency.class, "must be linearizable, lease, follower or stale");
-        requestTimeout = Duration.ofMillis(positiveLong(Setting.REQUEST_TIMEOUT_MS));
+        requestTimeout = Duration.ofMillis(millisUpToAnHour(Setting.REQUEST_TIMEOUT_MS));
         long maxValue = positiveLong(Setting.MAX_VALUE_BYTES);
         if (maxValue > (512L << 20)) {
             throw invalid(Setting.MAX_VALUE_BYTES, "must be at most 512 MiB");
@@ -279,6 +286,15 @@ public final class ServerConfig {
         return v;
     }
 
+    /** A duration in milliseconds, positive and at most an hour (longer ones are mistakes, and overflow in nanoseconds). */
+    private long millisUpToAnHour(Setting s) {
+        long v = positiveLong(s);
+        if (v > 3_600_000) {
+            throw invalid(s, "must be at most 3600000 (an hour)");
+        }
+        return v;
+    }
+
     private long nonNegativeLong(Setting s) {
         long v = longValue(s);
         if (v < 0) {
@@ -300,20 +316,17 @@ public final class ServerConfig {
     }
 
     private HostPort parseHostPort(String text, Setting s) {
-        int colon = text.lastIndexOf(':');
-        if (colon <= 0 || colon == text.length() - 1) {
-            throw new ConfigException(s, text, "must be host:port");
-        }
-        int port;
+        return parseHostPort(text, s, 0);
+    }
+
+    /** {@code minPort}: 0 for a listen address (any free port), 1 for an address to connect to. */
+    private HostPort parseHostPort(String text, Setting s, int minPort) {
         try {
-            port = Integer.parseInt(text.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new ConfigException(s, text, "port must be a number");
+            HostPorts.HostPort parsed = HostPorts.parse(text, minPort);
+            return new HostPort(parsed.host(), parsed.port());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(s, text, e.getMessage());
         }
-        if (port < 0 || port > 65535) {
-            throw new ConfigException(s, text, "port must be in 0..65535");
-        }
-        return new HostPort(text.substring(0, colon), port);
     }
 
     private void checkDistinctPorts() {
@@ -354,7 +367,7 @@ public final class ServerConfig {
             if (id <= 0) {
                 throw new ConfigException(Setting.INITIAL_MEMBERS, v.value(), "member id " + id + " must be > 0");
             }
-            HostPort peer = parseHostPort(item.substring(eq + 1), Setting.INITIAL_MEMBERS);
+            HostPort peer = parseHostPort(item.substring(eq + 1), Setting.INITIAL_MEMBERS, 1);
             if (byId.put(id, new Member(id, peer)) != null) {
                 throw new ConfigException(Setting.INITIAL_MEMBERS, v.value(), "member id " + id + " appears twice");
             }

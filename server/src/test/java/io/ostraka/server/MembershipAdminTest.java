@@ -141,6 +141,81 @@ class MembershipAdminTest {
         }
     }
 
+    private static String refusal(Runnable call) {
+        StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class, call::run);
+        assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+        return e.getStatus().getDescription();
+    }
+
+    /**
+     * Changes that would break a working cluster are refused with the reason, and nothing changes:
+     * an id or peer address already in use, an address that is not host:port, promoting a learner
+     * that never answered, removing a non-member, and adding or removing a voter when the new
+     * configuration's quorum would need more voters than are reachable.
+     */
+    @Test
+    void changesThatWouldBreakTheClusterAreRefusedWithTheReason() throws Exception {
+        for (long id = 1; id <= 3; id++) {
+            ports.put(id, new int[] {freePort(), freePort(), freePort(), freePort()});
+        }
+        String members = "1=127.0.0.1:" + ports.get(1L)[1] + ",2=127.0.0.1:" + ports.get(2L)[1] + ",3=127.0.0.1:" + ports.get(3L)[1];
+        TreeMap<Long, OstrakaServer> servers = new TreeMap<>();
+        ManagedChannel channel = null;
+        try {
+            for (long id = 1; id <= 3; id++) {
+                servers.put(id, OstrakaServer.start(config(id, members, null)));
+            }
+            long leader = servers.get(1L).group().awaitLeader(Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
+            channel = NettyChannelBuilder.forTarget("127.0.0.1:" + ports.get(leader)[2]).usePlaintext().build();
+            AdminGrpc.AdminBlockingStub admin = AdminGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+            long other = leader == 1 ? 2 : 1;
+            String otherPeer = "127.0.0.1:" + ports.get(other)[1];
+            int nobody = freePort();
+
+            assertThat(refusal(() -> admin.memberAdd(io.ostraka.api.kv.v1.MemberAddRequest.newBuilder().setId(other)
+                    .setPeerAddress("10.9.9.9:1").build()))).contains("node " + other + " is already a voter");
+            assertThat(refusal(() -> admin.memberAddLearner(io.ostraka.api.kv.v1.MemberAddRequest.newBuilder().setId(other)
+                    .setPeerAddress("10.9.9.9:1").build()))).contains("is already a voter");
+            assertThat(refusal(() -> admin.memberAdd(io.ostraka.api.kv.v1.MemberAddRequest.newBuilder().setId(9)
+                    .setPeerAddress("h:99999").build()))).contains("port must be in 1..65535");
+            assertThat(refusal(() -> admin.memberAdd(io.ostraka.api.kv.v1.MemberAddRequest.newBuilder().setId(9)
+                    .setPeerAddress("::1:7379").build()))).contains("must be bracketed");
+            assertThat(refusal(() -> admin.memberAdd(io.ostraka.api.kv.v1.MemberAddRequest.newBuilder().setId(9)
+                    .setPeerAddress(otherPeer).build()))).contains("is node " + other + "'s");
+            assertThat(refusal(() -> admin.memberRemove(MemberRemoveRequest.newBuilder().setId(42).build())))
+                    .contains("node 42 is not a member");
+
+            // A learner at an address where nothing runs has acknowledged nothing: not promoted.
+            admin.memberAddLearner(io.ostraka.api.kv.v1.MemberAddRequest.newBuilder().setId(9)
+                    .setPeerAddress("127.0.0.1:" + nobody).build());
+            assertThat(refusal(() -> admin.memberPromote(MemberPromoteRequest.newBuilder().setId(9).build())))
+                    .contains("learner 9 has not acknowledged any entry yet");
+            admin.memberRemove(MemberRemoveRequest.newBuilder().setId(9).build());
+
+            // One voter down: a fourth voter would need 3 of 4, a removal 2 of the 2 left; 2 are reachable.
+            long down = leader == 3 ? 2 : 3;
+            servers.remove(down).close();
+            OstrakaServer lead = servers.get(leader);
+            await(() -> !lead.group().status().peers().get(down).recentActive(), "the leader to notice node " + down + " is gone");
+            assertThat(refusal(() -> admin.memberAdd(io.ostraka.api.kv.v1.MemberAddRequest.newBuilder().setId(9)
+                    .setPeerAddress("127.0.0.1:" + nobody).build()))).contains("add it as a learner");
+            long healthy = leader == 1 ? (down == 2 ? 3 : 2) : 1;
+            assertThat(refusal(() -> admin.memberRemove(MemberRemoveRequest.newBuilder().setId(healthy).build())))
+                    .contains("quorum of 2 is more than the 1 reachable now");
+            assertThat(lead.group().status().conf().voters()).containsExactly(1L, 2L, 3L);
+            // Removing the voter that is down is what an operator should do, and is allowed.
+            admin.memberRemove(MemberRemoveRequest.newBuilder().setId(down).build());
+            assertThat(lead.group().status().conf().voters()).doesNotContain(down).hasSize(2);
+        } finally {
+            if (channel != null) {
+                channel.shutdownNow();
+            }
+            for (OstrakaServer s : servers.values()) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void aLearnerAddedByAnOperatorStaysALearnerUntilPromotedEvenWhenStartedWithJoin() throws Exception {
         for (long id = 1; id <= 3; id++) {

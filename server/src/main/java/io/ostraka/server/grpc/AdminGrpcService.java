@@ -18,6 +18,7 @@ import io.ostraka.node.OstrakaException;
 import io.ostraka.node.RaftGroup;
 import io.ostraka.node.ReadLevel;
 import io.ostraka.raft.ConfState;
+import io.ostraka.server.HostPorts;
 import io.ostraka.raft.Role;
 import io.ostraka.raft.Status;
 import java.util.LinkedHashMap;
@@ -75,18 +76,55 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
             out.onError(GrpcErrors.invalidArgument("id must be positive", "id"));
             return;
         }
-        if (request.getPeerAddress().isBlank() || !request.getPeerAddress().contains(":")) {
-            out.onError(GrpcErrors.invalidArgument("peer_address must be host:port, got '" + request.getPeerAddress() + "'",
+        String peer;
+        String client = null;
+        try {
+            peer = HostPorts.parse(request.getPeerAddress(), 1).toString();
+        } catch (IllegalArgumentException e) {
+            out.onError(GrpcErrors.invalidArgument("peer_address '" + request.getPeerAddress() + "': " + e.getMessage(),
                     "peer_address"));
             return;
+        }
+        if (!request.getClientAddress().isBlank()) {
+            try {
+                client = HostPorts.parse(request.getClientAddress(), 1).toString();
+            } catch (IllegalArgumentException e) {
+                out.onError(GrpcErrors.invalidArgument("client_address '" + request.getClientAddress() + "': "
+                        + e.getMessage(), "client_address"));
+                return;
+            }
         }
         if (!leading(out)) {
             return;
         }
+        Status s = group.status();
+        long id = request.getId();
+        if (s.conf().allNodes().contains(id)) {
+            out.onError(GrpcErrors.invalidArgument("node " + id + " is already a " + (s.conf().isVoter(id) ? "voter" : "learner")
+                    + "; to change its role use promote, to change its address remove it first", "id"));
+            return;
+        }
+        for (long other : s.conf().allNodes()) {
+            if (peer.equals(address.apply(other, "peer"))) {
+                out.onError(GrpcErrors.invalidArgument("peer_address " + peer + " is node " + other + "'s", "peer_address"));
+                return;
+            }
+        }
+        if (!learner) {
+            int voters = s.conf().voters().size() + 1;
+            int quorum = voters / 2 + 1;
+            int reachable = activeVoters(s, s.conf().voters());
+            if (reachable < quorum) {
+                out.onError(GrpcErrors.invalidArgument("adding voter " + id + " makes " + voters + " voters, whose quorum of "
+                        + quorum + " needs the new node, which has not caught up (" + reachable + " reachable now); add it as a"
+                        + " learner, let it catch up, then promote it", "id"));
+                return;
+            }
+        }
         Map<String, String> addresses = new LinkedHashMap<>();
-        addresses.put(MemberInfo.PEER, request.getPeerAddress());
-        if (!request.getClientAddress().isBlank()) {
-            addresses.put("grpc", request.getClientAddress());
+        addresses.put(MemberInfo.PEER, peer);
+        if (client != null) {
+            addresses.put("grpc", client);
         }
         MemberInfo member = new MemberInfo(request.getId(), addresses);
         change(() -> learner ? group.addLearner(member) : group.addMember(member), out);
@@ -104,10 +142,15 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
             return;
         }
         Status.PeerProgress p = s.peers().get(request.getId());
-        long lag = p == null ? s.lastIndex() : Math.max(0, s.lastIndex() - p.match());
+        if (p == null || p.match() == 0 || !p.recentActive()) {
+            out.onError(GrpcErrors.invalidArgument("learner " + request.getId() + " has not acknowledged any entry yet"
+                    + " (is it running, and reachable at its peer address?); promote it once it has caught up", "id"));
+            return;
+        }
+        long lag = Math.max(0, s.lastIndex() - p.match());
         if (lag > PROMOTE_LAG_MAX) {
             out.onError(GrpcErrors.invalidArgument("learner " + request.getId() + " is " + lag + " entries behind the leader (match "
-                    + (p == null ? 0 : p.match()) + ", last index " + s.lastIndex() + "); promote it once it has caught up", "id"));
+                    + p.match() + ", last index " + s.lastIndex() + "); promote it once it has caught up", "id"));
             return;
         }
         change(() -> group.promote(request.getId()), out);
@@ -118,9 +161,30 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         if (!leading(out)) {
             return;
         }
+        Status s = group.status();
+        long id = request.getId();
+        if (!s.conf().allNodes().contains(id)) {
+            out.onError(GrpcErrors.invalidArgument("node " + id + " is not a member (members: " + s.conf().allNodes() + ")", "id"));
+            return;
+        }
+        if (s.conf().isVoter(id)) {
+            java.util.Set<Long> remaining = new java.util.TreeSet<>(s.conf().voters());
+            remaining.remove(id);
+            if (remaining.isEmpty()) {
+                out.onError(GrpcErrors.invalidArgument("node " + id + " is the last voter; a group needs one", "id"));
+                return;
+            }
+            int quorum = remaining.size() / 2 + 1;
+            int reachable = activeVoters(s, remaining);
+            if (reachable < quorum) {
+                out.onError(GrpcErrors.invalidArgument("removing voter " + id + " leaves " + remaining.size() + " voters, whose"
+                        + " quorum of " + quorum + " is more than the " + reachable + " reachable now", "id"));
+                return;
+            }
+        }
         // Removing the leader itself is fine: it keeps leading until the change commits, then hands
         // leadership to the most up-to-date voter (Raft thesis §4.2.2) and steps down.
-        change(() -> group.removeMember(request.getId()), out);
+        change(() -> group.removeMember(id), out);
     }
 
     @Override
@@ -161,6 +225,18 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
                 out.onCompleted();
             }
         });
+    }
+
+    /** How many of {@code voters} this leader counts as reachable: itself, and peers heard from recently. */
+    private int activeVoters(Status s, java.util.Collection<Long> voters) {
+        int active = 0;
+        for (long voter : voters) {
+            Status.PeerProgress p = s.peers().get(voter);
+            if (voter == nodeId || (p != null && p.recentActive())) {
+                active++;
+            }
+        }
+        return active;
     }
 
     private boolean leading(StreamObserver<?> out) {
