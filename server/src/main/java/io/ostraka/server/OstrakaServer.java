@@ -17,6 +17,7 @@ import io.ostraka.node.RaftNode;
 import io.ostraka.raft.Role;
 import io.ostraka.raft.Status;
 import io.ostraka.server.grpc.GrpcServer;
+import io.ostraka.server.grpc.RequestLimits;
 import io.ostraka.server.metrics.MeteredKvService;
 import io.ostraka.server.metrics.ServerMetrics;
 import io.ostraka.server.resp.RespServer;
@@ -158,7 +159,7 @@ public final class OstrakaServer implements AutoCloseable {
         metrics.watchGroup(group);
         metrics.watchStorage(storage);
         metrics.watchTransport(transport.metrics());
-        front = new MeteredKvService(kv, metrics, Clock.SYSTEM);
+        front = new ValueLimitedKvService(new MeteredKvService(kv, metrics, Clock.SYSTEM), config.maxValueBytes);
 
         resp = new RespServer(front, RespServerConfig.defaults()
                 .withHost(config.respListen.host()).withPort(config.respListen.port()), ioGroup);
@@ -169,6 +170,8 @@ public final class OstrakaServer implements AutoCloseable {
             throw new IOException("interrupted while binding the RESP port", e);
         }
         grpc = GrpcServer.start(front, GrpcServer.Options.DEFAULT.withHost(config.grpcListen.host())
+                .withLimits(RequestLimits.DEFAULT.withValueBytesMax(config.maxValueBytes)
+                        .withReadConsistencyDefault(config.readConsistency))
                 .withPort(config.grpcListen.port()).withLeaderClientAddress(id -> kv.address(id, "grpc")), ioGroup,
                 new io.ostraka.server.grpc.AdminGrpcService(group, config.nodeId, (id, role) -> kv.address(id, role)));
         if (config.join != null) {

@@ -1,5 +1,6 @@
 package io.ostraka.server;
 
+import io.ostraka.kv.KvLimits;
 import io.ostraka.kv.ReadConsistency;
 import io.ostraka.kv.rocks.RocksKvOptions;
 import java.nio.file.Files;
@@ -48,7 +49,7 @@ public final class ServerConfig {
         SEGMENT_BYTES("segment-bytes", Long.toString(64L << 20), "WAL segment size"),
         READ_CONSISTENCY("read-consistency", "linearizable", "default read consistency: linearizable, lease, follower, stale"),
         REQUEST_TIMEOUT_MS("request-timeout-ms", "5000", "requests that take longer fail with TIMEOUT"),
-        MAX_VALUE_BYTES("max-value-bytes", Integer.toString(16 << 20), "largest accepted value");
+        MAX_VALUE_BYTES("max-value-bytes", Integer.toString(KvLimits.VALUE_BYTES_MAX), "largest accepted value (at most 1 MiB, the store's limit)");
 
         public final String flag;
         final String defaultValue;
@@ -166,8 +167,8 @@ public final class ServerConfig {
         readConsistency = oneOf(Setting.READ_CONSISTENCY, ReadConsistency.class, "must be linearizable, lease, follower or stale");
         requestTimeout = Duration.ofMillis(millisUpToAnHour(Setting.REQUEST_TIMEOUT_MS));
         long maxValue = positiveLong(Setting.MAX_VALUE_BYTES);
-        if (maxValue > (512L << 20)) {
-            throw invalid(Setting.MAX_VALUE_BYTES, "must be at most 512 MiB");
+        if (maxValue > KvLimits.VALUE_BYTES_MAX) {
+            throw invalid(Setting.MAX_VALUE_BYTES, "must be at most " + KvLimits.VALUE_BYTES_MAX + " (1 MiB, the store's limit)");
         }
         maxValueBytes = (int) maxValue;
         checkDataDir();

@@ -47,6 +47,7 @@ class ServerConfigTest {
                 Arguments.of(List.of("--advertise-host", "[h]"), "brackets are for IPv6 literals"),
                 Arguments.of(List.of("--initial-members", "", "--join", "::1:35379"), "join=::1:35379: an IPv6 address must be bracketed"),
                 Arguments.of(List.of("--initial-members", "", "--join", "not a host"), "join=not a host: must be host:port"),
+                Arguments.of(List.of("--max-value-bytes", "2000000"), "max-value-bytes=2000000: must be at most 1048576"),
                 Arguments.of(List.of("--heartbeat-ms", "500"), "heartbeat-ms=500: must be less than half of election-ms"),
                 Arguments.of(List.of("--heartbeat-ms", "9223372036854775807"), "heartbeat-ms=9223372036854775807: must be at most 3600000"),
                 Arguments.of(List.of("--request-timeout-ms", "92233720368548"), "request-timeout-ms=92233720368548: must be at most 3600000"),

@@ -46,6 +46,7 @@ import java.util.function.Supplier;
 public final class KvGrpcService extends KvGrpc.KvImplBase {
     private final KvService service;
     private final RequestMapper requests;
+    private final RequestLimits limits;
     private final LongFunction<String> leaderClientAddress;
 
     /**
@@ -56,6 +57,7 @@ public final class KvGrpcService extends KvGrpc.KvImplBase {
     public KvGrpcService(KvService service, RequestLimits limits, LongFunction<String> leaderClientAddress) {
         this.service = Objects.requireNonNull(service, "service");
         this.requests = new RequestMapper(limits);
+        this.limits = limits;
         this.leaderClientAddress = leaderClientAddress;
     }
 
@@ -155,7 +157,7 @@ public final class KvGrpcService extends KvGrpc.KvImplBase {
         long minIndex;
         try {
             op = mapping.map();
-            consistency = RequestMapper.consistency(options);
+            consistency = RequestMapper.consistency(options, limits.readConsistencyDefault());
             minIndex = RequestMapper.minIndex(options);
         } catch (InvalidFieldException | IllegalArgumentException e) {
             out.onError(invalid(e));

@@ -1,6 +1,7 @@
 package io.ostraka.server.grpc;
 
 import io.ostraka.kv.KvLimits;
+import io.ostraka.kv.ReadConsistency;
 
 /**
  * What the gRPC front end accepts, checked before a request reaches Raft so that an oversize or
@@ -18,11 +19,14 @@ import io.ostraka.kv.KvLimits;
  *     does not, and an empty key is more often a client bug than intended)
  */
 public record RequestLimits(int keyBytesMax, int valueBytesMax, int scanLimitMax, int scanLimitDefault,
-                            int deleteKeysMax, int batchOpsMax, boolean emptyKeyAllowed) {
+                            int deleteKeysMax, int batchOpsMax, boolean emptyKeyAllowed,
+                            ReadConsistency readConsistencyDefault) {
     public static final RequestLimits DEFAULT = new RequestLimits(KvLimits.KEY_BYTES_MAX, KvLimits.VALUE_BYTES_MAX,
-            KvLimits.SCAN_LIMIT_MAX, 1000, KvLimits.DELETE_KEYS_MAX, KvLimits.BATCH_OPS_MAX, false);
+            KvLimits.SCAN_LIMIT_MAX, 1000, KvLimits.DELETE_KEYS_MAX, KvLimits.BATCH_OPS_MAX, false,
+            ReadConsistency.LINEARIZABLE);
 
     public RequestLimits {
+        java.util.Objects.requireNonNull(readConsistencyDefault, "readConsistencyDefault");
         requireWithin("keyBytesMax", keyBytesMax, 1, KvLimits.KEY_BYTES_MAX);
         requireWithin("valueBytesMax", valueBytesMax, 0, KvLimits.VALUE_BYTES_MAX);
         requireWithin("scanLimitMax", scanLimitMax, 1, KvLimits.SCAN_LIMIT_MAX);
@@ -33,17 +37,23 @@ public record RequestLimits(int keyBytesMax, int valueBytesMax, int scanLimitMax
 
     public RequestLimits withKeyBytesMax(int bytes) {
         return new RequestLimits(bytes, valueBytesMax, scanLimitMax, scanLimitDefault, deleteKeysMax, batchOpsMax,
-                emptyKeyAllowed);
+                emptyKeyAllowed, readConsistencyDefault);
     }
 
     public RequestLimits withValueBytesMax(int bytes) {
         return new RequestLimits(keyBytesMax, bytes, scanLimitMax, scanLimitDefault, deleteKeysMax, batchOpsMax,
-                emptyKeyAllowed);
+                emptyKeyAllowed, readConsistencyDefault);
     }
 
     public RequestLimits withEmptyKeyAllowed(boolean allowed) {
         return new RequestLimits(keyBytesMax, valueBytesMax, scanLimitMax, scanLimitDefault, deleteKeysMax,
-                batchOpsMax, allowed);
+                batchOpsMax, allowed, readConsistencyDefault);
+    }
+
+    /** The consistency of a read whose request leaves it unspecified (--read-consistency). */
+    public RequestLimits withReadConsistencyDefault(ReadConsistency consistency) {
+        return new RequestLimits(keyBytesMax, valueBytesMax, scanLimitMax, scanLimitDefault, deleteKeysMax,
+                batchOpsMax, emptyKeyAllowed, consistency);
     }
 
     private static void requireWithin(String name, int value, int min, int max) {

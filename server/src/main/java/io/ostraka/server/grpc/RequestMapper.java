@@ -168,9 +168,10 @@ final class RequestMapper {
         return new KvOp.Count(start, end);
     }
 
-    static ReadConsistency consistency(ReadOptions read) throws InvalidFieldException {
+    static ReadConsistency consistency(ReadOptions read, ReadConsistency unspecified) throws InvalidFieldException {
         switch (read.getConsistencyValue()) {
             case Consistency.CONSISTENCY_UNSPECIFIED_VALUE:
+                return unspecified;
             case Consistency.LINEARIZABLE_VALUE:
                 return ReadConsistency.LINEARIZABLE;
             case Consistency.LEASE_VALUE:

@@ -331,6 +331,24 @@ class KvGrpcServiceTest {
         assertThat(service.writes()).isEmpty();
     }
 
+    /** --read-consistency: the consistency of a read that does not say. */
+    @Test
+    void aReadThatNamesNoConsistencyGetsTheConfiguredDefault() throws IOException {
+        try (GrpcServer stale = GrpcServer.start(service, GrpcServer.Options.DEFAULT.withHost("127.0.0.1").withPort(0)
+                .withLimits(RequestLimits.DEFAULT.withReadConsistencyDefault(ReadConsistency.STALE)))) {
+            ManagedChannel other = ManagedChannelBuilder.forAddress("127.0.0.1", stale.port()).usePlaintext().build();
+            try {
+                KvGrpc.KvBlockingStub stub = KvGrpc.newBlockingStub(other).withDeadlineAfter(10, TimeUnit.SECONDS);
+                stub.get(GetRequest.newBuilder().setKey(b("k")).build());
+                stub.get(GetRequest.newBuilder().setKey(b("k"))
+                        .setRead(ReadOptions.newBuilder().setConsistency(Consistency.LINEARIZABLE)).build());
+                assertThat(service.readConsistencies()).containsExactly(ReadConsistency.STALE, ReadConsistency.LINEARIZABLE);
+            } finally {
+                other.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void oversizeKeyAgainstConfiguredLimit() throws IOException {
         try (GrpcServer small = GrpcServer.start(service, GrpcServer.Options.DEFAULT.withHost("127.0.0.1").withPort(0)
