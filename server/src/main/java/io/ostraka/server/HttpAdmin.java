@@ -20,6 +20,19 @@ import java.util.function.Supplier;
  * {@code /status} (JSON, {@link NodeStatus}). Extra routes (metrics, events) are added by the server.
  */
 public final class HttpAdmin implements AutoCloseable {
+    /** Threads serving requests; the JDK server reads a request's headers on one of them. */
+    static final int THREADS = 8;
+
+    static {
+        // The JDK server waits for a request's headers without limit by default, on an executor
+        // thread: a few clients that send half a request and go quiet would hold every thread,
+        // and a liveness probe would then kill a healthy node. Read once, when the first server
+        // is made; an operator's -D setting wins.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "10"); // seconds
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final RaftGroup group;
@@ -30,7 +43,7 @@ public final class HttpAdmin implements AutoCloseable {
         this.group = group;
         this.statusJson = statusJson;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        this.executor = Executors.newFixedThreadPool(2, r -> {
+        this.executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "ostraka-http");
             t.setDaemon(true);
             return t;
