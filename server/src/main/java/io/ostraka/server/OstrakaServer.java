@@ -89,6 +89,34 @@ public final class OstrakaServer implements AutoCloseable {
         return server;
     }
 
+    @FunctionalInterface
+    private interface Binding<T> {
+        T bind() throws IOException;
+    }
+
+    /**
+     * Runs {@code binding}, which listens on {@code address} (the value of {@code setting}); a
+     * failure to listen there becomes one line naming the setting, as configuration errors are,
+     * instead of a stack trace from whichever library bound the port.
+     */
+    private static <T> T listening(ServerConfig.Setting setting, ServerConfig.HostPort address, Binding<T> binding)
+            throws IOException {
+        try {
+            return binding.bind();
+        } catch (IOException | RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                String message = String.valueOf(t.getMessage());
+                if (t instanceof java.net.BindException || message.contains("Address already in use")
+                        || message.contains("Cannot assign requested address")) {
+                    String why = message.contains("Cannot assign requested address")
+                            ? "cannot listen there: no such local address" : "address already in use";
+                    throw new ServerConfig.ConfigException(setting, address.toString(), why);
+                }
+            }
+            throw e;
+        }
+    }
+
     private void boot() throws IOException {
         lockDataDir();
         metrics = new ServerMetrics(Clock.SYSTEM);
@@ -134,7 +162,7 @@ public final class OstrakaServer implements AutoCloseable {
                 // One group, so one loop; it runs on the transport's one I/O thread, which reads and
                 // writes every peer connection: a Raft round trip wakes no other thread.
                 .withEventLoops(1);
-        node = RaftNode.start(options, transport, Clock.SYSTEM);
+        node = listening(ServerConfig.Setting.PEER_LISTEN, config.peerListen, () -> RaftNode.start(options, transport, Clock.SYSTEM));
         events = new EventStream(EventStream.Options.DEFAULT);
         node.addListener(events);
         node.setMetrics(metrics.raftMetrics());
@@ -163,17 +191,20 @@ public final class OstrakaServer implements AutoCloseable {
 
         resp = new RespServer(front, RespServerConfig.defaults()
                 .withHost(config.respListen.host()).withPort(config.respListen.port()), ioGroup);
-        try {
-            resp.start();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while binding the RESP port", e);
-        }
-        grpc = GrpcServer.start(front, GrpcServer.Options.DEFAULT.withHost(config.grpcListen.host())
+        listening(ServerConfig.Setting.RESP_LISTEN, config.respListen, () -> {
+            try {
+                resp.start();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while binding the RESP port", e);
+            }
+            return resp;
+        });
+        grpc = listening(ServerConfig.Setting.GRPC_LISTEN, config.grpcListen, () -> GrpcServer.start(front, GrpcServer.Options.DEFAULT.withHost(config.grpcListen.host())
                 .withLimits(RequestLimits.DEFAULT.withValueBytesMax(config.maxValueBytes)
                         .withReadConsistencyDefault(config.readConsistency))
                 .withPort(config.grpcListen.port()).withLeaderClientAddress(id -> kv.address(id, "grpc")), ioGroup,
-                new io.ostraka.server.grpc.AdminGrpcService(group, config.nodeId, (id, role) -> kv.address(id, role)));
+                new io.ostraka.server.grpc.AdminGrpcService(group, config.nodeId, (id, role) -> kv.address(id, role))));
         if (config.join != null) {
             joiner = new Joiner(config.join, config.nodeId, self.peerAddress(), self.addresses().get("grpc"), group,
                     transport::setPeerAddress, config.dataDir);
@@ -181,7 +212,8 @@ public final class OstrakaServer implements AutoCloseable {
             t.setDaemon(true);
             t.start();
         }
-        http = new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, () -> status().toJson());
+        http = listening(ServerConfig.Setting.HTTP_LISTEN, config.httpListen,
+                () -> new HttpAdmin(config.httpListen.host(), config.httpListen.port(), group, () -> status().toJson()));
         http.route("/events", events);
         http.route("/metrics", metrics::handle);
         http.start();

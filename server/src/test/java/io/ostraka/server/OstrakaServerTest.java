@@ -70,6 +70,23 @@ class OstrakaServerTest {
         }
     }
 
+    /** A port in use is a configuration error naming the setting: one line, no stack trace. */
+    @Test
+    void aListenAddressInUseIsOneLineNamingTheSetting() throws Exception {
+        for (String flag : List.of("--resp-listen", "--peer-listen", "--grpc-listen", "--http-listen")) {
+            try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+                String address = "127.0.0.1:" + taken.getLocalPort();
+                List<String> flags = new java.util.ArrayList<>(List.of("--node-id", "1", "--dev", "--data-dir", dir.toString(),
+                        "--storage", "memory", "--initial-members", "1=127.0.0.1:7999", "--peer-listen", "127.0.0.1:0",
+                        "--resp-listen", "127.0.0.1:0", "--grpc-listen", "127.0.0.1:0", "--http-listen", "127.0.0.1:0"));
+                flags.set(flags.indexOf(flag) + 1, address);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> OstrakaServer.start(ServerConfig.load(Map.of(), Map.of(), flags)))
+                        .isInstanceOf(ServerConfig.ConfigException.class)
+                        .hasMessage("invalid configuration: " + flag.substring(2) + "=" + address + ": address already in use");
+            }
+        }
+    }
+
     @Test
     void aSecondServerOnTheSameDataDirectoryIsRefused() throws Exception {
         try (OstrakaServer server = OstrakaServer.start(config("memory"))) {
