@@ -99,15 +99,22 @@ final class LocalCommand implements Callable<Integer> {
         System.out.println("cluster is ready: " + nodes + " node" + (nodes == 1 ? "" : "s")
                 + " (redis-cli -p " + respPort + ", Ctrl-C to stop)");
         System.out.flush();
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger(processes.size());
+        java.util.concurrent.atomic.AtomicBoolean allGone = new java.util.concurrent.atomic.AtomicBoolean();
         for (Process p : processes) {
             p.onExit().thenRun(() -> {
                 if (!stopping) {
                     System.err.println("ostraka local: node process " + p.pid() + " exited with " + p.exitValue());
                 }
+                if (running.decrementAndGet() == 0 && !stopping) {
+                    System.err.println("ostraka local: every node has exited; stopping");
+                    allGone.set(true);
+                    stop.countDown();
+                }
             });
         }
         stop.await();
-        return 0;
+        return allGone.get() ? 1 : 0;
     }
 
     private Process startNode(int id, String members) throws IOException {
@@ -139,17 +146,21 @@ final class LocalCommand implements Callable<Integer> {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put(LogFormat.ENV, LogFormat.selected().setting()); // our stdout, not the pipe, decides
         Process p = pb.start();
-        Thread pump = new Thread(() -> prefixLines("node-" + id, p), "ostraka-local-log-" + id);
+        Thread pump = new Thread(() -> prefixLines("node-" + id, p, () -> readyNodes.add(id)), "ostraka-local-log-" + id);
         pump.setDaemon(true);
         pump.start();
         logPumps.add(pump);
         return p;
     }
 
-    private static void prefixLines(String prefix, Process p) {
+    /** Copies {@code p}'s output, each line prefixed; {@code onReady} runs when it says it is ready. */
+    private static void prefixLines(String prefix, Process p, Runnable onReady) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
+                if (line.contains(" ready: resp=")) {
+                    onReady.run();
+                }
                 synchronized (System.out) {
                     System.out.println("[" + prefix + "] " + line);
                 }
@@ -159,11 +170,30 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
+    /** Nodes whose process printed its ready line: it listens on the ports it was given. */
+    private final java.util.Set<Integer> readyNodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private boolean awaitLeader(Duration timeout) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
+            // Our own nodes first: a port another process holds makes ours exit, and that other
+            // process may well answer /status as a leader.
+            for (int i = 0; i < processes.size(); i++) {
+                Process p = processes.get(i);
+                if (!p.isAlive()) {
+                    System.err.println("ostraka local: node " + (i + 1) + " exited during startup with status " + p.exitValue()
+                            + " (its log above says why)");
+                    return false;
+                }
+            }
+            if (stopping) {
+                return false;
+            }
             for (int i = 1; i <= nodes; i++) {
+                if (!readyNodes.contains(i)) {
+                    continue; // not listening yet, or whatever answers on its port is not it
+                }
                 try {
                     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (httpPort + i - 1) + "/status"))
                             .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.ofString());
@@ -172,15 +202,6 @@ final class LocalCommand implements Callable<Integer> {
                     }
                 } catch (IOException e) {
                     // not up yet
-                }
-            }
-            if (stopping) {
-                return false;
-            }
-            for (Process p : processes) {
-                if (!p.isAlive()) {
-                    System.err.println("ostraka local: a node exited during startup with status " + p.exitValue());
-                    return false;
                 }
             }
             TimeUnit.MILLISECONDS.sleep(200);

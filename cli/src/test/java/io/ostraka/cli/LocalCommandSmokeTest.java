@@ -104,4 +104,41 @@ class LocalCommandSmokeTest {
             local.destroyForcibly();
         }
     }
+
+    /**
+     * Another process on a node's port that answers /status as a leader (another cluster, say)
+     * must not make {@code ostraka local} report its own cluster ready: the node that could not
+     * bind exits, and local stops with a non-zero status.
+     */
+    @Test
+    void anImpostorOnANodesPortIsNotTakenForTheLeader() throws Exception {
+        int base = freeBasePort();
+        com.sun.net.httpserver.HttpServer impostor = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", base + 30), 8);
+        impostor.createContext("/", ex -> {
+            byte[] body = "{\"node_id\":1,\"role\":\"leader\"}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        impostor.start();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process local = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local",
+                "--nodes", "3", "--data", dir.toString(), "--storage", "memory",
+                "--resp-port", Integer.toString(base), "--peer-port", Integer.toString(base + 10),
+                "--grpc-port", Integer.toString(base + 20), "--http-port", Integer.toString(base + 30))
+                .redirectErrorStream(true).start();
+        try {
+            String output = new String(local.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(local.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(local.exitValue()).as(output).isNotZero();
+            assertThat(output).doesNotContain("cluster is ready")
+                    .contains("http-listen=127.0.0.1:" + (base + 30) + ": address already in use")
+                    .contains("ostraka local: node 1 exited during startup");
+        } finally {
+            local.descendants().forEach(ProcessHandle::destroyForcibly);
+            local.destroyForcibly();
+            impostor.stop(0);
+        }
+    }
 }

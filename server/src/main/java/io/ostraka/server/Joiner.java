@@ -112,6 +112,11 @@ final class Joiner implements Runnable {
                 log.info("node {} joining through {}: {}; retrying", nodeId, target, e.getStatus());
             } catch (IOException e) {
                 throw new UncheckedIOException("node " + nodeId + " cannot write " + marker, e);
+            } catch (RuntimeException e) {
+                // A leader hint that is no usable address, say: start over from the configured
+                // address rather than let the thread die and the node sit unjoined, looking healthy.
+                log.warn("node {} joining through {}: {}; retrying through {}", nodeId, target, e.toString(), firstAddress);
+                target = firstAddress;
             } finally {
                 channel.shutdownNow();
             }
