@@ -41,9 +41,7 @@ final class AdminCommands {
      * request to the other endpoints and, after a short pause, to the same node once more.
      */
     static <T> T call(ClientOptions options, Function<AdminGrpc.AdminBlockingStub, T> call) {
-        String list = options.endpoints != null ? options.endpoints
-                : System.getenv().getOrDefault("OSTRAKA_ENDPOINTS", ClientOptions.DEFAULT_ENDPOINTS);
-        List<String> targets = new java.util.ArrayList<>(List.of(list.split(",")));
+        List<String> targets = new java.util.ArrayList<>(options.endpointList());
         StatusRuntimeException last = null;
         int askedAgain = 0;
         for (int i = 0; i < targets.size() && i < 8; i++) {
@@ -85,12 +83,28 @@ final class AdminCommands {
             return body.call();
         } catch (StatusRuntimeException e) {
             ErrorInfo info = ClientApi.errorInfo(e);
-            System.err.println("error: " + (info != null ? info.getCode() + ": " + info.getMessage() : e.getStatus()));
+            System.err.println("error: " + (info != null ? info.getCode() + ": " + info.getMessage() : describe(e.getStatus())));
             return 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** A gRPC status from below the service (no ErrorInfo): its code and the innermost cause's message. */
+    private static String describe(io.grpc.Status status) {
+        String why = status.getDescription();
+        Throwable cause = status.getCause();
+        while (cause != null && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause != null && cause.getMessage() != null) {
+            why = why == null ? cause.getMessage() : why + " (" + cause.getMessage() + ")";
+        }
+        return status.getCode() + (why == null ? "" : ": " + why);
     }
 
     static void printMembers(List<Member> members, long leaderId) {

@@ -23,7 +23,18 @@ final class ClientOptions {
     /** The endpoints given (flag, then $OSTRAKA_ENDPOINTS, then the local defaults). */
     java.util.List<String> endpointList() {
         String list = endpoints != null ? endpoints : System.getenv().getOrDefault("OSTRAKA_ENDPOINTS", DEFAULT_ENDPOINTS);
-        return Arrays.stream(list.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
+        java.util.List<String> out = Arrays.stream(list.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("no endpoints given: --endpoints host:port[,host:port...]");
+        }
+        for (String endpoint : out) {
+            try {
+                io.ostraka.server.HostPorts.parse(endpoint, 1);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("endpoint '" + endpoint + "': " + e.getMessage(), e);
+            }
+        }
+        return out;
     }
 
     static Duration duration(String text) {

@@ -28,6 +28,9 @@ final class KvCommands {
         } catch (OstrakaClientException e) {
             System.err.println("error: " + e.code() + ": " + e.getMessage());
             return 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         }
     }
 

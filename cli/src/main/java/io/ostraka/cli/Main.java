@@ -44,6 +44,22 @@ public final class Main implements Runnable {
     }
 
     static int execute(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::failed);
+        cli.getSubcommands().get("server").getCommandSpec().usageMessage().footer(ServerCommand.settingsFooter());
+        return cli.execute(args);
+    }
+
+    /**
+     * A command that failed with an exception it did not handle prints one line saying what went
+     * wrong, not a stack trace, and exits 1. OSTRAKA_DEBUG=1 prints the trace as well.
+     */
+    private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+        String message = e.getMessage() == null || e.getMessage().isBlank() ? e.toString() : e.getMessage();
+        command.getErr().println("ostraka " + command.getCommandName() + ": error: " + message);
+        if ("1".equals(System.getenv("OSTRAKA_DEBUG"))) {
+            e.printStackTrace(command.getErr());
+        }
+        return 1;
     }
 }

@@ -18,11 +18,27 @@ import picocli.CommandLine.Unmatched;
  * (a leader hands leadership over first) and exits 0. Configuration errors print one line
  * naming the setting and exit 2.
  */
-@Command(name = "server", description = "Run an ostraka server node.",
-        footer = {"", "Settings (flag / environment variable; a YAML file with --config uses the lower-case names):"})
+@Command(name = "server", description = "Run an ostraka server node.")
 final class ServerCommand implements Callable<Integer> {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help, with every setting, and exit")
+    boolean help;
+
     @Option(names = "--config", description = "YAML configuration file")
     Path configFile;
+
+    /** The help footer: every setting with its flag, environment variable, default and meaning. */
+    static String[] settingsFooter() {
+        List<String> lines = new java.util.ArrayList<>(List.of("",
+                "Settings (flag / environment variable; a YAML file with --config uses the lower-case names):"));
+        for (ServerConfig.Setting s : ServerConfig.Setting.values()) {
+            lines.add("  --" + s.flag + " / " + s.env());
+            lines.add("      " + s.help);
+            if (s.defaultValue() != null) {
+                lines.add("      default: " + s.defaultValue());
+            }
+        }
+        return lines.toArray(new String[0]);
+    }
 
     @Option(names = "--print-config", description = "print the effective configuration with the source of each value and exit")
     boolean printConfig;

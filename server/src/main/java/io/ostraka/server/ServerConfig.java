@@ -65,6 +65,11 @@ public final class ServerConfig {
             return "OSTRAKA_" + name();
         }
 
+        /** The default value as text, or null when there is none (required, or derived from another setting). */
+        public String defaultValue() {
+            return defaultValue;
+        }
+
         public String yamlKey() {
             return name().toLowerCase(Locale.ROOT);
         }

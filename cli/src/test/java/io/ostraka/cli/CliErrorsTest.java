@@ -1,0 +1,44 @@
+package io.ostraka.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ServerSocket;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mistakes an operator makes on the command line get one line saying what is wrong and a
+ * non-zero exit, never a stack trace; {@code server --help} lists every setting.
+ */
+class CliErrorsTest {
+    private static void assertOneLineError(Cli.Result r, int exitCode, String expected) {
+        assertThat(r.exitCode()).as(r::toString).isEqualTo(exitCode);
+        assertThat(r.err()).as(r::toString).contains(expected).doesNotContain("\tat ").doesNotContain("Exception");
+    }
+
+    @Test
+    void badEndpointsAreNamed() {
+        assertOneLineError(Cli.run("put", "-e", "", "k", "v"), 2, "no endpoints given");
+        assertOneLineError(Cli.run("get", "-e", "::1:15379", "k"), 2, "endpoint '::1:15379': an IPv6 address must be bracketed");
+        assertOneLineError(Cli.run("member", "list", "-e", ","), 2, "no endpoints given");
+        assertOneLineError(Cli.run("member", "list", "-e", "h:99999"), 2, "endpoint 'h:99999': port must be in 1..65535");
+    }
+
+    @Test
+    void anUnreachableNodeIsReportedInOneLine() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Cli.Result r = Cli.run("member", "list", "-e", "127.0.0.1:" + closed, "--timeout", "5s");
+        assertOneLineError(r, 1, "error: UNAVAILABLE");
+        assertThat(r.err().strip().lines().count()).as(r::toString).isEqualTo(1);
+    }
+
+    @Test
+    void serverHelpListsEverySetting() {
+        Cli.Result r = Cli.run("server", "--help");
+        assertThat(r.exitCode()).as(r::toString).isZero();
+        assertThat(r.out()).contains("--max-value-bytes / OSTRAKA_MAX_VALUE_BYTES")
+                .contains("--initial-members / OSTRAKA_INITIAL_MEMBERS").contains("default: 1048576");
+    }
+}
