@@ -37,6 +37,8 @@ public final class GroupLog implements LogStore {
     // Invariant: acceptedCompactIndex <= acceptedLastIndex when no snapshot install is pending
     private long acceptedLastIndex;
     private long acceptedCompactIndex;
+    /** The latest write that moved acceptedCompactIndex: entries it covers are durable with it. Guarded by this. */
+    private CompletableFuture<Void> compactionWrite = CompletableFuture.completedFuture(null);
     private long acceptedCommit;
     private long acceptedSnapshotIndex;
 
@@ -170,6 +172,11 @@ public final class GroupLog implements LogStore {
                 records.add(new PendingWrite.Record(this, RecordType.HARD_STATE, Payloads.hardState(hardState), null));
                 acceptedCommit = hardState.commit();
             }
+            if (records.isEmpty() && !entries.isEmpty()) {
+                // Every entry is covered by a snapshot install or compaction already accepted:
+                // they are durable when that write is, which may still be pending.
+                return compactionWrite;
+            }
             return engine.submit(records, staged);
         }
     }
@@ -215,7 +222,8 @@ public final class GroupLog implements LogStore {
         acceptedSnapshotIndex = snapshot.index();
         acceptedLastIndex = snapshot.index();
         acceptedCompactIndex = snapshot.index();
-        return engine.submit(List.of(new PendingWrite.Record(this, RecordType.SNAPSHOT, Payloads.snapshot(snapshot), null)), staged);
+        compactionWrite = engine.submit(List.of(new PendingWrite.Record(this, RecordType.SNAPSHOT, Payloads.snapshot(snapshot), null)), staged);
+        return compactionWrite;
     }
 
     /**
@@ -238,7 +246,11 @@ public final class GroupLog implements LogStore {
         }
         acceptedSnapshotIndex = snapshot.index();
         byte[] payload = Payloads.compact(snapshot, compactIndex, compactTerm);
-        return engine.submit(List.of(new PendingWrite.Record(this, RecordType.COMPACT, payload, null)));
+        CompletableFuture<Void> written = engine.submit(List.of(new PendingWrite.Record(this, RecordType.COMPACT, payload, null)));
+        if (compactIndex > 0) {
+            compactionWrite = written;
+        }
+        return written;
     }
 
     /** {@link #createSnapshotAsync} keeping the engine's configured number of trailing entries. */

@@ -70,7 +70,7 @@ public final class LogEngine implements AutoCloseable {
 
     /** Opens (creating if needed) the engine in {@code config.directory()}, recovering what is there. */
     public static LogEngine open(LogEngineConfig config) throws IOException {
-        config.fileIo().createDirectories(config.segmentDirectory());
+        config.fileIo().createDirectoriesDurably(config.segmentDirectory());
         Recovery.Result recovered = Recovery.run(config);
         try {
             return new LogEngine(config, recovered);

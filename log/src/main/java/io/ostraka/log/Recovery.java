@@ -74,7 +74,7 @@ final class Recovery {
     }
 
     private void scanAll() throws IOException {
-        fileIo.createDirectories(directory);
+        fileIo.createDirectoriesDurably(directory);
         List<Long> ids = new ArrayList<>();
         for (Path file : fileIo.list(directory)) {
             if (SegmentFiles.isTemporary(file)) {

@@ -27,6 +27,8 @@ import java.util.zip.CRC32C;
  */
 public final class SnapshotStore {
     private static final String TEMP_SUFFIX = ".tmp";
+    /** A committed snapshot being deleted: renamed first, so a crash never leaves a committed name half-deleted. */
+    private static final String DELETING_SUFFIX = ".deleting";
 
     private final Path root;
     private final FileIo fileIo;
@@ -50,7 +52,7 @@ public final class SnapshotStore {
     public Writer begin(long groupId, SnapshotMetadata metadata) throws IOException {
         Invariants.check(!metadata.isEmpty(), "group %d: cannot store an empty snapshot", groupId);
         Path groupDir = groupDirectory(groupId);
-        fileIo.createDirectories(groupDir);
+        fileIo.createDirectoriesDurably(groupDir);
         Path temp = groupDir.resolve(name(metadata) + TEMP_SUFFIX);
         deleteTree(temp);
         fileIo.createDirectories(temp);
@@ -125,15 +127,29 @@ public final class SnapshotStore {
 
     private void prune(Path groupDir) throws IOException {
         for (Path dir : fileIo.list(groupDir)) {
-            if (dir.getFileName().toString().endsWith(TEMP_SUFFIX)) {
+            String name = dir.getFileName().toString();
+            if (name.endsWith(TEMP_SUFFIX) || name.endsWith(DELETING_SUFFIX)) {
                 deleteTree(dir);
             }
         }
         List<Path> committed = committedDirectories(groupDir);
         for (int k = 0; k < committed.size() - retained; k++) {
-            deleteTree(committed.get(k));
+            retire(groupDir, committed.get(k));
         }
         fileIo.forceDirectory(groupDir);
+    }
+
+    /**
+     * Deletes a committed snapshot directory: renamed out of the committed names first (and the
+     * rename made durable), so a crash part way leaves a leftover to sweep, never a committed
+     * name whose MANIFEST is gone.
+     */
+    private void retire(Path groupDir, Path committed) throws IOException {
+        Path doomed = committed.resolveSibling(committed.getFileName() + DELETING_SUFFIX);
+        deleteTree(doomed);
+        fileIo.rename(committed, doomed);
+        fileIo.forceDirectory(groupDir);
+        deleteTree(doomed);
     }
 
     private void deleteTree(Path path) throws IOException {
@@ -179,7 +195,13 @@ public final class SnapshotStore {
             fileIo.forceDirectory(directory);
             Path groupDir = groupDirectory(groupId);
             Path target = groupDir.resolve(name(metadata));
-            deleteTree(target);
+            if (Files.isDirectory(target)) {
+                // The same snapshot (term and index), committed before: the same state, and a
+                // sender or a restore may be reading it. Keep it; never delete it to replace it.
+                deleteTree(directory);
+                SnapshotManifest held = SnapshotManifest.read(target.resolve(SnapshotManifest.FILE_NAME));
+                return new StoredSnapshot(groupId, held.metadata(), target, held);
+            }
             fileIo.rename(directory, target);
             fileIo.forceDirectory(groupDir);
             prune(groupDir);

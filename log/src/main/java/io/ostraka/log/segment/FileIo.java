@@ -26,6 +26,24 @@ public interface FileIo {
 
     void createDirectories(Path directory) throws IOException;
 
+    /**
+     * {@link #createDirectories}, then makes each directory it created durable in its parent
+     * (forcing the parent), so that what is later written below survives a crash: a new
+     * directory entry is only durable once its parent directory is forced.
+     */
+    default void createDirectoriesDurably(Path directory) throws IOException {
+        List<Path> created = new java.util.ArrayList<>();
+        for (Path p = directory.toAbsolutePath(); p != null && !java.nio.file.Files.exists(p); p = p.getParent()) {
+            created.add(p);
+        }
+        createDirectories(directory);
+        for (Path p : created) {
+            if (p.getParent() != null) {
+                forceDirectory(p.getParent());
+            }
+        }
+    }
+
     /** The regular files and directories directly inside {@code directory}, sorted by name. */
     List<Path> list(Path directory) throws IOException;
 }
