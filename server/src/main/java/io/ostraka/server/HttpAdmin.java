@@ -49,15 +49,15 @@ public final class HttpAdmin implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        server.createContext("/health", ex -> {
+        route("/health", ex -> {
             if (group.failure() != null) {
                 reply(ex, 500, "text/plain", "failed: " + group.failure() + "\n");
             } else {
                 reply(ex, 200, "text/plain", "ok\n");
             }
         });
-        server.createContext("/ready", this::ready);
-        server.createContext("/status", this::status);
+        route("/ready", this::ready);
+        route("/status", this::status);
     }
 
     public void start() {
@@ -68,9 +68,22 @@ public final class HttpAdmin implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Adds a route; the handler writes the whole response. */
+    /**
+     * Adds a route for exactly {@code path} (the JDK server matches contexts by prefix: /healthz
+     * would reach /health) and GET; the handler writes the whole response. Anything else is 404
+     * or 405.
+     */
     public void route(String path, com.sun.net.httpserver.HttpHandler handler) {
-        server.createContext(path, handler);
+        server.createContext(path, ex -> {
+            if (!ex.getRequestURI().getPath().equals(path)) {
+                reply(ex, 404, "text/plain", "not found: " + ex.getRequestURI().getPath() + "\n");
+            } else if (!ex.getRequestMethod().equals("GET")) {
+                ex.getResponseHeaders().set("Allow", "GET");
+                reply(ex, 405, "text/plain", "method " + ex.getRequestMethod() + " not allowed on " + path + "\n");
+            } else {
+                handler.handle(ex);
+            }
+        });
     }
 
     private void status(HttpExchange ex) throws IOException {
