@@ -52,6 +52,10 @@ final class KvCommands {
 
         @Override
         public Integer call() {
+            if (ifAbsent && ifPresent) {
+                System.err.println("error: --if-absent and --if-present cannot both hold");
+                return 2;
+            }
             return withClient(options, c -> {
                 PutCondition condition = ifAbsent ? PutCondition.IF_ABSENT : ifPresent ? PutCondition.IF_PRESENT : PutCondition.NONE;
                 PutResult r = c.put(OstrakaClient.utf8(key), OstrakaClient.utf8(value), condition, false);

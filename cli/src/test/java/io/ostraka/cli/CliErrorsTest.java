@@ -24,6 +24,19 @@ class CliErrorsTest {
     }
 
     @Test
+    void argumentsOutsideTheirRangeAreRefusedBeforeAnythingIsSent() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String endpoint = "127.0.0.1:" + closed; // nothing listens: nothing may be sent anyway
+        assertOneLineError(Cli.run("scan", "--limit", "-5", "-e", endpoint), 2, "scan limit -5 is negative");
+        assertOneLineError(Cli.run("cas", "k", "-1", "v", "-e", endpoint), 2, "expected version -1 is negative");
+        assertOneLineError(Cli.run("put", "--if-absent", "--if-present", "k", "v", "-e", endpoint), 2,
+                "--if-absent and --if-present cannot both hold");
+    }
+
+    @Test
     void anUnreachableNodeIsReportedInOneLine() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0)) {

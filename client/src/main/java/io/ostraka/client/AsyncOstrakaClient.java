@@ -85,6 +85,9 @@ public final class AsyncOstrakaClient {
     public CompletableFuture<CasResult> compareAndSet(byte[] key, long expectedVersion, byte[] value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
+        if (expectedVersion < 0) {
+            throw new IllegalArgumentException("expected version " + expectedVersion + " is negative (0 = the key must not exist)");
+        }
         return core.write(KvGrpc.getCompareAndSetMethod(), session -> CompareAndSetRequest.newBuilder()
                 .setSession(session).setKey(Protos.bytes(key)).setExpectedVersion(expectedVersion)
                 .setValue(Protos.bytes(value)).build(), timeout, CompareAndSetResponse::getIndex)
@@ -143,6 +146,9 @@ public final class AsyncOstrakaClient {
     /** Up to {@code limit} keys in {@code [start, end)}; {@code end == null}: to the end of the key space. */
     public CompletableFuture<ScanResult> scan(byte[] start, byte[] end, int limit, ReadOptions options) {
         Objects.requireNonNull(start, "start");
+        if (limit < 0) {
+            throw new IllegalArgumentException("scan limit " + limit + " is negative (0 = the server's default)");
+        }
         ScanRequest.Builder b = ScanRequest.newBuilder().setRead(readOptions(options)).setStart(Protos.bytes(start))
                 .setLimit(limit);
         if (end != null) {
