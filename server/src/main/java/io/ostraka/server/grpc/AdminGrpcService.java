@@ -142,7 +142,7 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
             return;
         }
         Status.PeerProgress p = s.peers().get(request.getId());
-        if (p == null || p.match() == 0 || !p.recentActive()) {
+        if (p == null || p.match() == 0) {
             out.onError(GrpcErrors.invalidArgument("learner " + request.getId() + " has not acknowledged any entry yet"
                     + " (is it running, and reachable at its peer address?); promote it once it has caught up", "id"));
             return;
@@ -151,6 +151,11 @@ public final class AdminGrpcService extends AdminGrpc.AdminImplBase {
         if (lag > PROMOTE_LAG_MAX) {
             out.onError(GrpcErrors.invalidArgument("learner " + request.getId() + " is " + lag + " entries behind the leader (match "
                     + p.match() + ", last index " + s.lastIndex() + "); promote it once it has caught up", "id"));
+            return;
+        }
+        if (!p.recentActive()) {
+            out.onError(GrpcErrors.invalidArgument("learner " + request.getId() + " has not answered within an election"
+                    + " timeout (stopped, or unreachable?); promote it once it answers again", "id"));
             return;
         }
         change(() -> group.promote(request.getId()), out);
