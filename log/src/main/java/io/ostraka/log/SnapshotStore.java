@@ -33,6 +33,8 @@ public final class SnapshotStore {
     private final Path root;
     private final FileIo fileIo;
     private final int retained;
+    /** Temporary directories of writers not yet committed or aborted: pruning leaves them alone. */
+    private final java.util.Set<Path> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public SnapshotStore(Path root, FileIo fileIo, int retained) {
         Invariants.check(retained >= 1, "must retain at least one snapshot, not %d", retained);
@@ -56,6 +58,7 @@ public final class SnapshotStore {
         Path temp = groupDir.resolve(name(metadata) + TEMP_SUFFIX);
         deleteTree(temp);
         fileIo.createDirectories(temp);
+        writing.add(temp);
         return new Writer(groupId, metadata, temp);
     }
 
@@ -128,8 +131,8 @@ public final class SnapshotStore {
     private void prune(Path groupDir) throws IOException {
         for (Path dir : fileIo.list(groupDir)) {
             String name = dir.getFileName().toString();
-            if (name.endsWith(TEMP_SUFFIX) || name.endsWith(DELETING_SUFFIX)) {
-                deleteTree(dir);
+            if ((name.endsWith(TEMP_SUFFIX) && !writing.contains(dir)) || name.endsWith(DELETING_SUFFIX)) {
+                deleteTree(dir); // left by a crash or an abandoned writer; another writer's is kept
             }
         }
         List<Path> committed = committedDirectories(groupDir);
@@ -184,6 +187,14 @@ public final class SnapshotStore {
 
         /** Makes the snapshot durable under its final name and prunes older ones. */
         public StoredSnapshot commit() throws IOException {
+            try {
+                return commitWritten();
+            } finally {
+                writing.remove(directory);
+            }
+        }
+
+        private StoredSnapshot commitWritten() throws IOException {
             List<SnapshotManifest.FileEntry> files = new ArrayList<>();
             collectFiles(directory, directory, files);
             SnapshotManifest manifest = new SnapshotManifest(groupId, metadata, files);
@@ -231,6 +242,7 @@ public final class SnapshotStore {
         }
 
         public void abort() throws IOException {
+            writing.remove(directory);
             deleteTree(directory);
         }
     }

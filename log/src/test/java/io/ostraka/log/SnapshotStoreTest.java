@@ -43,6 +43,20 @@ class SnapshotStoreTest {
         store.verify(latest);
     }
 
+    /** A snapshot committed while another is being written (a received one, a local one) prunes leftovers only. */
+    @Test
+    void aCommitLeavesAnotherWritersTemporaryDirectoryAlone() throws Exception {
+        SnapshotStore store = new SnapshotStore(directory, NioFileIo.INSTANCE, 2);
+        java.nio.file.Path leftover = Files.createDirectories(directory.resolve("7").resolve("2-3.tmp"));
+        SnapshotStore.Writer local = store.begin(7, new SnapshotMetadata(15, 2, JOINT));
+        Files.writeString(local.directory().resolve("state.bin"), "local");
+        write(store, 20, "received"); // commits and prunes
+        assertThat(leftover).doesNotExist();
+        assertThat(local.directory().resolve("state.bin")).exists();
+        assertThat(local.commit().metadata().index()).isEqualTo(15);
+        assertThat(store.list(7)).extracting(s -> s.metadata().index()).containsExactly(15L, 20L);
+    }
+
     @Test
     void filesInSubdirectoriesAreListedByPathAndVerified() throws Exception {
         // A RocksDB checkpoint is a directory inside the snapshot: the first snapshot of a real
