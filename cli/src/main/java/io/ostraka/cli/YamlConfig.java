@@ -21,7 +21,10 @@ final class YamlConfig {
     static Map<String, String> read(Path file) throws IOException {
         List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            lines = new java.util.ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+            if (!lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+                lines.set(0, lines.get(0).substring(1)); // a byte order mark some editors write
+            }
         } catch (IOException e) {
             throw new ServerConfig.ConfigException("cannot read config file " + file + ": " + e.getMessage());
         }

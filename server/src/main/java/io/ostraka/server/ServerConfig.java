@@ -192,11 +192,15 @@ public final class ServerConfig {
         }
         Map<Setting, Value> layered = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : yaml.entrySet()) {
-            layered.put(byYamlKey(e.getKey()), new Value(e.getValue(), "config file"));
+            Setting s = byYamlKey(e.getKey());
+            if (layered.put(s, new Value(e.getValue(), "config file")) != null) {
+                throw new ConfigException("the config file sets " + s.yamlKey() + " twice (as " + s.yamlKey() + " and "
+                        + s.flag + ")");
+            }
         }
         for (Setting s : Setting.values()) {
             String v = env.get(s.env());
-            if (v != null) {
+            if (v != null && !v.isBlank()) { // VAR= is the usual way to unset a variable: not a value
                 layered.put(s, new Value(v, "environment " + s.env()));
             }
         }

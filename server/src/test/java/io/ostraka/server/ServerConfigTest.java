@@ -67,6 +67,18 @@ class ServerConfigTest {
                 Arguments.of(List.of("--data-dir", "/proc/ostraka-cannot-exist"), "data-dir=/proc/ostraka-cannot-exist: cannot be created"));
     }
 
+    @org.junit.jupiter.api.Test
+    void aSettingTwiceInTheFileIsRefusedAndABlankVariableIsUnset() {
+        java.util.Map<String, String> yaml = new java.util.LinkedHashMap<>();
+        yaml.put("node_id", "1");
+        yaml.put("node-id", "2");
+        assertThatThrownBy(() -> ServerConfig.load(yaml, Map.of(), valid()))
+                .isInstanceOf(ServerConfig.ConfigException.class).hasMessageContaining("sets node_id twice");
+        ServerConfig config = ServerConfig.load(Map.of(), Map.of("OSTRAKA_JOIN", "", "OSTRAKA_ADVERTISE_HOST", " "), valid());
+        assertThat(config.join).isNull();
+        assertThat(config.advertiseHost).isEqualTo("127.0.0.1");
+    }
+
     @ParameterizedTest(name = "{1}")
     @MethodSource("invalid")
     void eachRuleRejectsWithOneLineNamingTheSetting(List<String> overrides, String expected) {
