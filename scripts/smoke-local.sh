@@ -22,11 +22,13 @@ trap cleanup EXIT
 # True if nothing accepts connections on 127.0.0.1:$1 (bash's /dev/tcp: no extra tools needed).
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# A base port b in 20000..59999 with b..b+32 free: RESP b.., peer b+10.., gRPC b+20.., HTTP b+30...
+# A base port b in 20000..31967 with b..b+32 free: RESP b.., peer b+10.., gRPC b+20.., HTTP b+30...
+# Below the kernel's ephemeral range (32768 up), where outgoing connections, the nodes' own among
+# them, take ports at random between our check and the bind.
 pick_base() {
   local base p ok
   for _ in $(seq 1 50); do
-    base=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+    base=$((20000 + (RANDOM * 32768 + RANDOM) % 11968))
     ok=1
     for p in $(seq "$base" $((base + 32))); do
       port_free "$p" || { ok=0; break; }
@@ -52,7 +54,7 @@ for attempt in 1 2 3; do
   [ "$ready" = 1 ] && break
   wait "$pid" 2>/dev/null || true
   pid=""
-  if grep -q "Address already in use" "$log"; then
+  if grep -qi "address already in use" "$log"; then
     echo "smoke: ports from $base were taken meanwhile (attempt $attempt); trying others" >&2
     continue
   fi

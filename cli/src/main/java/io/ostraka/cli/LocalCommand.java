@@ -91,7 +91,9 @@ final class LocalCommand implements Callable<Integer> {
                 stop.await();
                 return 0;
             }
-            System.err.println("ostraka local: no leader within 60 s; stopping");
+            if (!nodeExited) {
+                System.err.println("ostraka local: no leader within 60 s; stopping");
+            }
             stopAll();
             return 1;
         }
@@ -170,6 +172,9 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
+    /** Whether start-up ended because a node exited (not because no leader came in time). */
+    private volatile boolean nodeExited;
+
     /** Nodes whose process printed its ready line: it listens on the ports it was given. */
     private final java.util.Set<Integer> readyNodes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -183,7 +188,8 @@ final class LocalCommand implements Callable<Integer> {
                 Process p = processes.get(i);
                 if (!p.isAlive()) {
                     System.err.println("ostraka local: node " + (i + 1) + " exited during startup with status " + p.exitValue()
-                            + " (its log above says why)");
+                            + " (its log above says why); stopping");
+                    nodeExited = true;
                     return false;
                 }
             }
