@@ -54,7 +54,7 @@ for attempt in 1 2 3; do
   [ "$ready" = 1 ] && break
   wait "$pid" 2>/dev/null || true
   pid=""
-  if grep -qi "address already in use" "$log"; then
+  if grep -qiE "address already in use|is in use" "$log"; then
     echo "smoke: ports from $base were taken meanwhile (attempt $attempt); trying others" >&2
     continue
   fi

@@ -64,6 +64,11 @@ final class LocalCommand implements Callable<Integer> {
             System.err.println("ostraka local: --nodes must be between 1 and 9, got " + nodes);
             return 2;
         }
+        String portProblem = checkPorts();
+        if (portProblem != null) {
+            System.err.println("ostraka local: " + portProblem);
+            return 2;
+        }
         StringBuilder members = new StringBuilder();
         for (int i = 1; i <= nodes; i++) {
             members.append(i == 1 ? "" : ",").append(i).append("=127.0.0.1:").append(peerPort + i - 1);
@@ -170,6 +175,36 @@ final class LocalCommand implements Callable<Integer> {
         } catch (IOException ignored) {
             // the process ended
         }
+    }
+
+    /**
+     * Checks, before any node starts, that every port the nodes will listen on is in range and
+     * free on 127.0.0.1; returns what is wrong, or null. (A port taken in between still makes that
+     * node exit, which start-up reports.)
+     */
+    private String checkPorts() {
+        String[] names = {"--resp-port", "--peer-port", "--grpc-port", "--http-port"};
+        int[] firsts = {respPort, peerPort, grpcPort, httpPort};
+        java.util.Map<Integer, String> seen = new java.util.HashMap<>();
+        for (int k = 0; k < names.length; k++) {
+            for (int i = 1; i <= nodes; i++) {
+                int port = firsts[k] + i - 1;
+                String what = names[k].substring(2) + " of node " + i;
+                if (firsts[k] < 1 || port > 65535) {
+                    return names[k] + " " + firsts[k] + ": node " + i + " would need port " + port + ", outside 1..65535";
+                }
+                String other = seen.put(port, what);
+                if (other != null) {
+                    return "port " + port + " would be both the " + other + " and the " + what;
+                }
+                try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                    probe.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                } catch (IOException e) {
+                    return "port " + port + " (" + what + ") is in use; pick other ports with " + names[k];
+                }
+            }
+        }
+        return null;
     }
 
     /** Whether start-up ended because a node exited (not because no leader came in time). */

@@ -47,6 +47,20 @@ class CliErrorsTest {
         assertThat(r.err().strip().lines().count()).as(r::toString).isEqualTo(1);
     }
 
+    /** Checked before any node starts: nothing is left running, no leader is waited for. */
+    @Test
+    void localRefusesPortsOutOfRangeOrInUse() throws Exception {
+        assertOneLineError(Cli.run("local", "--resp-port", "65534"), 2,
+                "--resp-port 65534: node 3 would need port 65536, outside 1..65535");
+        assertOneLineError(Cli.run("local", "--nodes", "3", "--resp-port", "7000", "--peer-port", "7002"), 2,
+                "port 7002 would be both the resp-port of node 3 and the peer-port of node 1");
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+            assertOneLineError(Cli.run("local", "--nodes", "1", "--http-port", Integer.toString(port)), 2,
+                    "port " + port + " (http-port of node 1) is in use");
+        }
+    }
+
     @Test
     void serverHelpListsEverySetting() {
         Cli.Result r = Cli.run("server", "--help");

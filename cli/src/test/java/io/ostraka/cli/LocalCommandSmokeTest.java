@@ -107,8 +107,10 @@ class LocalCommandSmokeTest {
 
     /**
      * Another process on a node's port that answers /status as a leader (another cluster, say)
-     * must not make {@code ostraka local} report its own cluster ready: the node that could not
-     * bind exits, and local stops with a non-zero status.
+     * must not make {@code ostraka local} report its own cluster ready. The port check before
+     * start-up catches it; a port taken after that check makes its node exit, and local then asks
+     * only nodes that printed their ready line (not covered here: that needs the port taken in
+     * the instant between the check and the bind).
      */
     @Test
     void anImpostorOnANodesPortIsNotTakenForTheLeader() throws Exception {
@@ -133,8 +135,7 @@ class LocalCommandSmokeTest {
             assertThat(local.waitFor(120, TimeUnit.SECONDS)).isTrue();
             assertThat(local.exitValue()).as(output).isNotZero();
             assertThat(output).doesNotContain("cluster is ready")
-                    .contains("http-listen=127.0.0.1:" + (base + 30) + ": address already in use")
-                    .contains("ostraka local: node 1 exited during startup");
+                    .contains("port " + (base + 30) + " (http-port of node 1) is in use");
         } finally {
             local.descendants().forEach(ProcessHandle::destroyForcibly);
             local.destroyForcibly();
