@@ -217,6 +217,10 @@ public record KvCommand(long sessionId, long sequence, KvOp op) {
             if (sessionId != 0 && op instanceof KvOp.OpenSession) {
                 throw new WireReader.MalformedException("OPEN_SESSION cannot belong to session " + sessionId);
             }
+            if (version == LEGACY_FORMAT_VERSION && op instanceof KvOp.OpenSession) {
+                // Version 1 never had it: such an entry was refused then, and must replay so.
+                throw new WireReader.MalformedException("OPEN_SESSION needs command format version " + FORMAT_VERSION);
+            }
             return Decoded.success(new KvCommand(sessionId, sequence, op), version);
         } catch (WireReader.MalformedException e) {
             return Decoded.failure("malformed command: " + e.getMessage());

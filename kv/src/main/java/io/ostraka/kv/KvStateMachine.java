@@ -196,6 +196,13 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
         }
         KvCommand cmd = decoded.command();
         if (cmd.op() instanceof KvOp.OpenSession) {
+            if (sessions.get(index) != null) {
+                // A session opened by the old rule under a client-chosen id that equals this index:
+                // replacing it would let that client's retries apply again, sharing it would mix two
+                // clients. Nothing is opened; the client opens again, at another index.
+                return KvResult.failure(KvStatus.SESSION_EXPIRED, "session id " + index
+                        + " is taken by an older session; nothing was opened; open a session again").encode();
+            }
             sessions.open(index, batch);
             return KvResult.builder(KvStatus.OK).integer(index).build().encode();
         }

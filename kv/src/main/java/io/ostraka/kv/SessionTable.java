@@ -50,14 +50,12 @@ final class SessionTable {
     /**
      * Opens the session whose id is {@code index}, the index of its OPEN_SESSION command, with
      * nothing applied yet (sequence 0); the record (and an eviction, if any) goes into
-     * {@code changes}. Ids of sessions opened this way never repeat. A session opened by the old
-     * rule under a client-chosen id equal to {@code index} is replaced.
+     * {@code changes}. Ids of sessions opened this way never repeat; the caller makes sure no
+     * session opened by the old rule holds {@code index}.
      */
     void open(long index, KvWriteBatch changes) {
-        KvSession previous = byId.get(index);
-        if (previous != null) {
-            remove(previous, null);
-        } else if (byId.size() >= config.sessionsMax()) {
+        Invariants.check(!byId.containsKey(index), "session %d already exists", index);
+        if (byId.size() >= config.sessionsMax()) {
             remove(byActivity.first(), changes);
         }
         KvSession session = new KvSession(index, 0, new byte[0], index);

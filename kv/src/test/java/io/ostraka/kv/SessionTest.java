@@ -204,6 +204,28 @@ class SessionTest {
         assertThat(kv.machine.apply(4, KvCommand.increment(b("n")).withSession(77, 3)).integer()).isEqualTo(3);
     }
 
+    /** Replacing a legacy session that holds the id would let its retries apply again; sharing it would mix two clients. */
+    @Test
+    void anOpeningAtTheIdOfALegacySessionOpensNothing() {
+        KvFixture kv = new KvFixture();
+        assertThat(KvResult.decode(kv.machine.apply(1, legacy(KvCommand.increment(b("n")).withSession(2, 1)))).integer())
+                .isEqualTo(1);
+        kv.index = 1;
+        KvResult refused = kv.apply(KvCommand.openSession()); // index 2: session 2 exists
+        assertThat(refused.status()).isEqualTo(KvStatus.SESSION_EXPIRED);
+        assertThat(refused.reason()).contains("session id 2 is taken by an older session");
+        assertThat(kv.machine.lastSequence(2)).isEqualTo(1);
+        assertThat(KvResult.decode(kv.machine.apply(3, legacy(KvCommand.increment(b("n")).withSession(2, 1)))).integer())
+                .as("the legacy client's retry is still deduplicated").isEqualTo(1);
+        kv.index = 3;
+        assertThat(kv.openSession()).as("opening again, at a free index").isEqualTo(4);
+    }
+
+    @Test
+    void aVersion1OpenSessionIsMalformedAsItWasBefore() {
+        assertThat(KvCommand.decode(new byte[] {1, 0, 0x0B}).error()).contains("OPEN_SESSION needs command format version 2");
+    }
+
     private static byte[] legacy(KvCommand command) {
         byte[] bytes = command.encode();
         assertThat(bytes[0]).isEqualTo((byte) KvCommand.FORMAT_VERSION);

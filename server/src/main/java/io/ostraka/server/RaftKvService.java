@@ -3,6 +3,7 @@ package io.ostraka.server;
 import io.ostraka.kv.KvCommand;
 import io.ostraka.kv.KvOp;
 import io.ostraka.kv.KvResult;
+import io.ostraka.kv.KvStatus;
 import io.ostraka.kv.KvStateMachine;
 import io.ostraka.kv.ReadConsistency;
 import io.ostraka.node.Clock;
@@ -71,7 +72,28 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
 
     @Override
     public CompletableFuture<Result> write(KvCommand command) {
-        return attempt(() -> writeOnce(command), command.sessionId() != 0, clock.nanoTime() + timeoutNanos);
+        return write(command, this::writeOnce);
+    }
+
+    /**
+     * {@code command} through {@code once} (one proposal or forward), retried as {@link #attempt}
+     * says. A session write may be proposed more than once here, invisibly to the caller, so a
+     * SESSION_EXPIRED answer to a retry does not mean "nothing was applied": an earlier attempt
+     * may have applied before the session was forgotten. That answer becomes TIMEOUT (outcome
+     * unknown); front ends resend in a new session only after a SESSION_EXPIRED, which now
+     * always means a single proposal that applied nothing.
+     */
+    CompletableFuture<Result> write(KvCommand command, java.util.function.Function<KvCommand, CompletableFuture<Result>> once) {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        return attempt(() -> {
+            attempts.incrementAndGet();
+            return once.apply(command);
+        }, command.sessionId() != 0, clock.nanoTime() + timeoutNanos).thenCompose(r ->
+                r.result().status() == KvStatus.SESSION_EXPIRED && attempts.get() > 1
+                        ? CompletableFuture.failedFuture(new OstrakaException(ErrorCode.TIMEOUT, "session "
+                                + command.sessionId() + " expired while this write was being retried, so an earlier"
+                                + " attempt may have applied: the outcome is unknown"))
+                        : CompletableFuture.completedFuture(r));
     }
 
     private CompletableFuture<Result> writeOnce(KvCommand command) {
