@@ -51,8 +51,8 @@ final class ClientOptions {
             }
             return Duration.ofSeconds(Long.parseLong(t));
         } catch (NumberFormatException e) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new Main()),
-                    "not a duration: '" + text + "' (use e.g. 500ms, 10s, 2m)");
+            // Reported in one line by the command (exit 2), not as the top-level usage.
+            throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 500ms, 10s, 2m)", e);
         }
     }
 }

@@ -34,6 +34,9 @@ class CliErrorsTest {
         assertOneLineError(Cli.run("cas", "k", "-1", "v", "-e", endpoint), 2, "expected version -1 is negative");
         assertOneLineError(Cli.run("put", "--if-absent", "--if-present", "k", "v", "-e", endpoint), 2,
                 "--if-absent and --if-present cannot both hold");
+        Cli.Result badTimeout = Cli.run("get", "k", "--timeout", "abc", "-e", endpoint);
+        assertOneLineError(badTimeout, 2, "not a duration: 'abc' (use e.g. 500ms, 10s, 2m)");
+        assertThat(badTimeout.err()).doesNotContain("Usage:");
     }
 
     @Test

@@ -19,7 +19,10 @@ public interface FileIo {
     /** Makes a directory's entries (creates, renames, deletes) durable. */
     void forceDirectory(Path directory) throws IOException;
 
-    /** Atomically renames {@code from} to {@code to}, replacing nothing. */
+    /**
+     * Atomically renames {@code from} to {@code to}. Like rename(2), a file at {@code to} is
+     * replaced (a non-empty directory is not): callers that must not replace check first.
+     */
     void rename(Path from, Path to) throws IOException;
 
     void delete(Path path) throws IOException;
