@@ -35,7 +35,7 @@ final class Nemesis {
     }
 
     private void scheduleNext() {
-        long gap = (long) (-Math.log(1 - random.nextDouble()) * sim.config.faultGapMicros());
+        long gap = (long) (-StrictMath.log(1 - random.nextDouble()) * sim.config.faultGapMicros());
         sim.scheduler.after(Math.max(1, gap), "nemesis", this::strike);
     }
 

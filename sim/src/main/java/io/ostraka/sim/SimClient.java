@@ -166,10 +166,11 @@ final class SimClient {
         attempt++;
         sends++;
         request = new ClientRequest(process, attempt, request.write(), request.readKey(), request.level(), observedIndex);
+        ClientRequest sending = request; // what this attempt sent, however late it arrives
         long target = pickNode();
         long sent = attempt;
         sim.scheduler.after(sim.network.latency(), "client " + process + " -> node " + target + " #" + sent,
-                () -> sim.nodes.get(target).handle(request, this));
+                () -> sim.nodes.get(target).handle(sending, this));
         long attemptTimeout = Math.max(1, sim.config.clientTimeoutMicros() / 4);
         sim.scheduler.after(attemptTimeout, "client " + process + " attempt timeout #" + sent, () -> onAttemptTimeout(sent));
     }

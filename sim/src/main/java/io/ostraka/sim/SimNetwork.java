@@ -31,7 +31,7 @@ final class SimNetwork {
     }
 
     long latency() {
-        double exponential = -Math.log(1 - random.nextDouble()) * sim.config.latencyMeanMicros();
+        double exponential = -StrictMath.log(1 - random.nextDouble()) * sim.config.latencyMeanMicros();
         return sim.config.latencyMinMicros() + (long) exponential;
     }
 

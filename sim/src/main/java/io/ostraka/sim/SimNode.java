@@ -337,7 +337,7 @@ final class SimNode {
                 rd.earlyMessages().forEach(this::send);
                 awaitingFsync = rd;
                 long inc = incarnation;
-                long latency = 1 + (long) (-Math.log(1 - random.nextDouble()) * sim.config.fsyncMicros());
+                long latency = 1 + (long) (-StrictMath.log(1 - random.nextDouble()) * sim.config.fsyncMicros());
                 sim.scheduler.after(latency, "fsync " + id, () -> onFsync(inc));
                 return;
             }

@@ -229,7 +229,8 @@ public final class Simulation {
     }
 
     void reply(SimClient client, ClientResponse response) {
-        scheduler.after(network.latency(), "reply to client " + client.process + " " + response.kind(),
+        String status = response.result() == null || response.result().isOk() ? "" : " " + response.result().status();
+        scheduler.after(network.latency(), "reply to client " + client.process + " " + response.kind() + status,
                 () -> client.onResponse(response));
     }
 
@@ -244,7 +245,18 @@ public final class Simulation {
         return scheduler.now() * 1_000;
     }
 
+    /**
+     * The KV configuration of every node. One seed in three remembers few sessions (fewer than
+     * there are clients) for few indexes, so sessions are evicted and expire while clients retry,
+     * and the SESSION_EXPIRED paths of the clients run; the rest use the defaults.
+     */
     KvConfig kvConfig() {
-        return KvConfig.DEFAULT;
+        long seed = config.seed();
+        if (Math.floorMod(seed, 3) != 0) {
+            return KvConfig.DEFAULT;
+        }
+        int sessionsMax = Math.max(1, config.clients() - 1);
+        long idleIndexes = 20 + Math.floorMod(seed * 31, 180);
+        return new KvConfig(idleIndexes, sessionsMax);
     }
 }
