@@ -53,6 +53,10 @@ public final class CheckHistory {
     } catch (IOException e) {
       err.println(file + ": cannot read: " + e.getMessage());
       return BAD_INPUT;
+    } catch (RuntimeException e) {
+      // Whatever else the input provoked is bad input too, never the "not linearizable" status.
+      err.println(file + ": unreadable history: " + e);
+      return BAD_INPUT;
     }
     if (args.length == 4) {
       try {

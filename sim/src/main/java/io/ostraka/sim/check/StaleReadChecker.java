@@ -78,7 +78,7 @@ final class StaleReadChecker {
           + (read.hasOutputVersion() ? " v" + read.outputVersion() : "")
           + ", but no put or cas on this key invoked before the read returned wrote that";
     }
-    if (previous == null || deleteBefore(read, keyOps)) {
+    if (previous == null || deleteBetween(previous, read, keyOps)) {
       return null;
     }
     long version = observedVersion(read);
@@ -107,13 +107,49 @@ final class StaleReadChecker {
     return false;
   }
 
-  private static boolean deleteBefore(Operation read, List<Operation> keyOps) {
+  /**
+   * Whether a delete that did not fail could have taken effect after the state {@code previous}
+   * observed and before {@code read} returned. A delete resets versions, so only such a delete
+   * excuses a lower version. The observed state came into being no earlier than the invocation of
+   * an operation that could have produced it (the earlier operation itself, for a write; for a
+   * read, which may be stale, any write of the value and version it returned), so a delete that
+   * completed before all of those cannot have come after it. Before, any delete ever invoked
+   * turned the check off for the rest of the history (found by review).
+   */
+  private static boolean deleteBetween(Operation previous, Operation read, List<Operation> keyOps) {
+    long stateBorn = earliestProducer(previous, keyOps);
     for (Operation op : keyOps) {
+      boolean completedBefore = op.outcome() == OpType.OK && op.completeIndex() >= 0
+          && op.completeIndex() < stateBorn;
       if (op.f() == KvFunction.DELETE && op.outcome() != OpType.FAIL
-          && op.invokeIndex() < read.completeIndex()) {
+          && op.invokeIndex() < read.completeIndex() && !completedBefore) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The earliest history index at which the state {@code observed} saw could have begun: its own
+   * invocation for a write, else the earliest invocation of a write that wrote what it read (0
+   * when none is known, which narrows nothing).
+   */
+  private static long earliestProducer(Operation observed, List<Operation> keyOps) {
+    if (observed.f() != KvFunction.GET) {
+      return observed.invokeIndex();
+    }
+    if (observed.readValue() == null) {
+      return 0;
+    }
+    long earliest = Long.MAX_VALUE;
+    for (Operation write : keyOps) {
+      boolean writesValue = write.f() == KvFunction.PUT || write.f() == KvFunction.CAS;
+      if (writesValue && write.outcome() != OpType.FAIL && write.value().equals(observed.readValue())
+          && (!observed.hasOutputVersion() || !write.hasOutputVersion()
+              || write.outputVersion() == observed.outputVersion())) {
+        earliest = Math.min(earliest, write.invokeIndex());
+      }
+    }
+    return earliest == Long.MAX_VALUE ? 0 : earliest;
   }
 }

@@ -115,7 +115,8 @@ public final class HistoryBuilder {
       throw new HistoryFormatException(line, "key", type + " for key \"" + done.key()
           + "\" answers an invoke on key \"" + invoke.key() + "\"");
     }
-    if (done.consistency() != null && done.consistency() != invoke.consistency()) {
+    Consistency invoked = invoke.consistency() == null ? Consistency.LINEARIZABLE : invoke.consistency();
+    if (done.consistency() != null && done.consistency() != invoked) {
       throw new HistoryFormatException(line, "consistency", "differs from the invoke's");
     }
     if (done.hasExpectedVersion() && done.expectedVersion() != invoke.expectedVersion()) {

@@ -143,8 +143,11 @@ public final class HistoryReader {
     }
 
     long optionalVersion(String name) {
-      if (object.get(name) == null) {
+      if (!object.containsKey(name)) {
         return Event.NO_VERSION;
+      }
+      if (object.get(name) == null) {
+        throw new HistoryFormatException(line, name, "must be a whole number >= 0 or left out, not null");
       }
       long version = requiredLong(name);
       if (version < 0) {

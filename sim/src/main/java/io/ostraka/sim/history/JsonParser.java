@@ -199,10 +199,16 @@ final class JsonParser {
       try {
         return Long.parseLong(literal);
       } catch (NumberFormatException tooBig) {
-        return new BigDecimal(literal);
+        // falls through to BigDecimal
       }
     }
-    return new BigDecimal(literal);
+    try {
+      return new BigDecimal(literal);
+    } catch (NumberFormatException e) {
+      // An exponent beyond an int, say: a number no history field can hold.
+      position = start;
+      throw error("number out of range: " + (literal.length() > 40 ? literal.substring(0, 40) + "..." : literal));
+    }
   }
 
   private boolean digits() {
