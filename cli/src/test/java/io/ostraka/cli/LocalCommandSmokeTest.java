@@ -47,15 +47,20 @@ class LocalCommandSmokeTest {
         throw new java.io.IOException("no free block of ports between 20000 and 30000");
     }
 
-    @Test
-    void localStartsAClusterThatServesAndStopsOnSigterm() throws Exception {
-        int base = freeBasePort();
+    /** {@code ostraka local} with three in-memory nodes on the ports from {@code base}, output and errors merged. */
+    private Process startLocal(int base) throws java.io.IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process local = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local",
+        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local",
                 "--nodes", "3", "--data", dir.toString(), "--storage", "memory",
                 "--resp-port", Integer.toString(base), "--peer-port", Integer.toString(base + 10),
                 "--grpc-port", Integer.toString(base + 20), "--http-port", Integer.toString(base + 30))
                 .redirectErrorStream(true).start();
+    }
+
+    @Test
+    void localStartsAClusterThatServesAndStopsOnSigterm() throws Exception {
+        int base = freeBasePort();
+        Process local = startLocal(base);
         StringBuffer output = new StringBuffer();
         try {
             CompletableFuture<Boolean> ready = new CompletableFuture<>();
@@ -124,12 +129,7 @@ class LocalCommandSmokeTest {
             ex.close();
         });
         impostor.start();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process local = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(), "local",
-                "--nodes", "3", "--data", dir.toString(), "--storage", "memory",
-                "--resp-port", Integer.toString(base), "--peer-port", Integer.toString(base + 10),
-                "--grpc-port", Integer.toString(base + 20), "--http-port", Integer.toString(base + 30))
-                .redirectErrorStream(true).start();
+        Process local = startLocal(base);
         try {
             String output = new String(local.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(local.waitFor(120, TimeUnit.SECONDS)).isTrue();

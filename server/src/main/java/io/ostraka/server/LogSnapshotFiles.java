@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  *
  * <p>Each transfer gets a scratch directory of its own, even two of the same snapshot (two
  * senders can hold a snapshot with the same term and index); commits are serialized, and a
- * snapshot the store already holds is kept rather than replaced, since a sender or a restore may
- * be reading it. Transfers do not survive a restart, so {@link #open} empties the scratch
+ * snapshot the store already holds is kept rather than replaced ({@link SnapshotStore} does that
+ * for every writer), since a sender or a restore may be reading it. Transfers do not survive a restart, so {@link #open} empties the scratch
  * directory of whatever a previous process left.
  */
 final class LogSnapshotFiles implements SnapshotFiles {
@@ -104,11 +104,6 @@ final class LogSnapshotFiles implements SnapshotFiles {
                 if (sent.groupId() != groupId || sent.metadata().term() != term || sent.metadata().index() != index) {
                     throw new IOException("received MANIFEST describes group " + sent.groupId() + " snapshot "
                             + sent.metadata().term() + "-" + sent.metadata().index() + ", expected " + groupId + " " + term + "-" + index);
-                }
-                Optional<StoredSnapshot> held = find(groupId, term, index);
-                if (held.isPresent()) {
-                    deleteTree(dir); // the same snapshot, already committed: keep the one in use
-                    return held.get();
                 }
                 SnapshotStore.Writer writer = store.begin(groupId, sent.metadata());
                 try {

@@ -99,7 +99,7 @@ public final class OstrakaServer implements AutoCloseable {
      * failure to listen there becomes one line naming the setting, as configuration errors are,
      * instead of a stack trace from whichever library bound the port.
      */
-    private static <T> T listening(ServerConfig.Setting setting, ServerConfig.HostPort address, Binding<T> binding)
+    private static <T> T listening(ServerConfig.Setting setting, HostPorts.HostPort address, Binding<T> binding)
             throws IOException {
         try {
             return binding.bind();

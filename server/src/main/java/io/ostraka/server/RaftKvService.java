@@ -84,16 +84,7 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
      * always means a single proposal that applied nothing.
      */
     CompletableFuture<Result> write(KvCommand command, java.util.function.Function<KvCommand, CompletableFuture<Result>> once) {
-        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
-        return attempt(() -> {
-            attempts.incrementAndGet();
-            return once.apply(command);
-        }, command.sessionId() != 0, clock.nanoTime() + timeoutNanos).thenCompose(r ->
-                r.result().status() == KvStatus.SESSION_EXPIRED && attempts.get() > 1
-                        ? CompletableFuture.failedFuture(new OstrakaException(ErrorCode.TIMEOUT, "session "
-                                + command.sessionId() + " expired while this write was being retried, so an earlier"
-                                + " attempt may have applied: the outcome is unknown"))
-                        : CompletableFuture.completedFuture(r));
+        return attempt(() -> once.apply(command), command.sessionId() != 0, clock.nanoTime() + timeoutNanos);
     }
 
     private CompletableFuture<Result> writeOnce(KvCommand command) {
@@ -189,6 +180,12 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
             f = CompletableFuture.failedFuture(e);
         }
         f.whenComplete((result, error) -> {
+            if (error == null && attempt > 0 && result.result().status() == KvStatus.SESSION_EXPIRED) {
+                // See write(KvCommand, Function): a retry's SESSION_EXPIRED does not mean nothing applied.
+                out.completeExceptionally(new OstrakaException(ErrorCode.TIMEOUT, "the session expired while this"
+                        + " write was being retried, so an earlier attempt may have applied: the outcome is unknown"));
+                return;
+            }
             if (error == null) {
                 out.complete(result);
                 return;

@@ -3,6 +3,7 @@ package io.ostraka.server;
 import io.ostraka.kv.KvLimits;
 import io.ostraka.kv.ReadConsistency;
 import io.ostraka.kv.rocks.RocksKvOptions;
+import io.ostraka.server.HostPorts.HostPort;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,13 +89,6 @@ public final class ServerConfig {
 
     /** A resolved value and where it came from. */
     public record Value(String value, String source) {}
-
-    public record HostPort(String host, int port) {
-        @Override
-        public String toString() {
-            return HostPorts.format(host, port);
-        }
-    }
 
     public record Member(long id, HostPort peer) {}
 
@@ -332,8 +326,7 @@ public final class ServerConfig {
     /** {@code minPort}: 0 for a listen address (any free port), 1 for an address to connect to. */
     private HostPort parseHostPort(String text, Setting s, int minPort) {
         try {
-            HostPorts.HostPort parsed = HostPorts.parse(text, minPort);
-            return new HostPort(parsed.host(), parsed.port());
+            return HostPorts.parse(text, minPort);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(s, text, e.getMessage());
         }

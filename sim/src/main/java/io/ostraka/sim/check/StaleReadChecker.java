@@ -93,18 +93,22 @@ final class StaleReadChecker {
 
   private static boolean someWriteProduced(Operation read, List<Operation> keyOps) {
     for (Operation write : keyOps) {
-      boolean writesValue = write.f() == KvFunction.PUT || write.f() == KvFunction.CAS;
-      if (!writesValue || write.outcome() == OpType.FAIL
-          || write.invokeIndex() > read.completeIndex()
-          || !write.value().equals(read.readValue())) {
-        continue;
-      }
-      if (!read.hasOutputVersion() || !write.hasOutputVersion()
-          || write.outputVersion() == read.outputVersion()) {
+      if (write.invokeIndex() <= read.completeIndex() && couldHaveProduced(write, read)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code write} (a put or cas that did not fail) wrote the value {@code read} returned,
+   * with the same version when both are known.
+   */
+  private static boolean couldHaveProduced(Operation write, Operation read) {
+    boolean writesValue = write.f() == KvFunction.PUT || write.f() == KvFunction.CAS;
+    return writesValue && write.outcome() != OpType.FAIL && write.value().equals(read.readValue())
+        && (!read.hasOutputVersion() || !write.hasOutputVersion()
+            || write.outputVersion() == read.outputVersion());
   }
 
   /**
@@ -143,10 +147,7 @@ final class StaleReadChecker {
     }
     long earliest = Long.MAX_VALUE;
     for (Operation write : keyOps) {
-      boolean writesValue = write.f() == KvFunction.PUT || write.f() == KvFunction.CAS;
-      if (writesValue && write.outcome() != OpType.FAIL && write.value().equals(observed.readValue())
-          && (!observed.hasOutputVersion() || !write.hasOutputVersion()
-              || write.outputVersion() == observed.outputVersion())) {
+      if (couldHaveProduced(write, observed)) {
         earliest = Math.min(earliest, write.invokeIndex());
       }
     }
