@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,7 +25,8 @@ import java.util.List;
  *
  * Everything from {@code offset} to the end of the file is zeroed and fsynced, so that file
  * becomes the last segment. Later segments would then follow a hole, so the command refuses to
- * run unless {@code --drop-later-segments} is given, in which case they are deleted. This drops
+ * run unless {@code --drop-later-segments} is given, in which case they are deleted (newest first,
+ * before the zeroing, so that a crash part way leaves the same repair to run again). This drops
  * data, possibly acknowledged data: the node should rejoin its groups and catch up from a
  * leader (or a snapshot). Exit status 0 on success, 2 on a usage error.
  */
@@ -62,12 +64,24 @@ public final class LogRepair {
                     + "; pass --drop-later-segments to delete them too");
             return 2;
         }
+        long size;
+        try (FileHandle handle = fileIo.openReadOnly(file)) {
+            size = handle.size();
+        }
+        if (offset < SegmentHeader.BYTES || offset > size) {
+            out.println("offset " + offset + " is outside the records of " + file + " [" + SegmentHeader.BYTES + ", " + size + "]");
+            return 2;
+        }
+        // Newest first, and all of them before the file is zeroed: a crash part way leaves the
+        // named segment followed by a contiguous run of its successors, so recovery refuses at
+        // the same file and offset and the same command finishes the job.
+        later.sort(Comparator.comparingLong(SegmentFiles::idOf).reversed());
+        for (Path other : later) {
+            fileIo.delete(other);
+            out.println("deleted " + other);
+        }
+        fileIo.forceDirectory(file.getParent());
         try (FileHandle handle = fileIo.open(file, false)) {
-            long size = handle.size();
-            if (offset < SegmentHeader.BYTES || offset > size) {
-                out.println("offset " + offset + " is outside the records of " + file + " [" + SegmentHeader.BYTES + ", " + size + "]");
-                return 2;
-            }
             ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
             for (long at = offset; at < size; at += zeros.capacity()) {
                 zeros.clear().limit((int) Math.min(zeros.capacity(), size - at));
@@ -76,11 +90,6 @@ public final class LogRepair {
             handle.force();
             out.println("zeroed " + file + " from offset " + offset + " to " + size);
         }
-        for (Path other : later) {
-            fileIo.delete(other);
-            out.println("deleted " + other);
-        }
-        fileIo.forceDirectory(file.getParent());
         return 0;
     }
 }

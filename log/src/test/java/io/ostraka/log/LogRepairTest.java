@@ -3,7 +3,10 @@ package io.ostraka.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ostraka.log.segment.FileHandle;
+import io.ostraka.log.segment.FileIo;
 import io.ostraka.log.segment.NioFileIo;
+import java.io.IOException;
 import io.ostraka.raft.Entry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -81,6 +84,73 @@ class LogRepairTest {
             assertThat(engine.segmentIds()).containsExactly(1L);
             long last = engine.group(1).lastIndex();
             assertThat(last).isPositive();
+            assertThat(engine.group(1).entries(1, last + 1, Long.MAX_VALUE)).hasSize((int) last);
+        }
+    }
+
+    /** Crashes (throws, and the command is abandoned) at the {@code n}-th segment delete. */
+    private static final class CrashAtDelete implements FileIo {
+        final FileIo d = NioFileIo.INSTANCE;
+        int deletesLeft;
+
+        CrashAtDelete(int n) {
+            deletesLeft = n;
+        }
+
+        public FileHandle open(Path p, boolean c) throws IOException { return d.open(p, c); }
+        public FileHandle openReadOnly(Path p) throws IOException { return d.openReadOnly(p); }
+        public void forceDirectory(Path p) throws IOException { d.forceDirectory(p); }
+        public void rename(Path a, Path b) throws IOException { d.rename(a, b); }
+        public void createDirectories(Path p) throws IOException { d.createDirectories(p); }
+        public List<Path> list(Path p) throws IOException { return d.list(p); }
+        public void delete(Path p) throws IOException {
+            if (--deletesLeft == 0) {
+                throw new IOException("simulated crash before deleting " + p);
+            }
+            d.delete(p);
+        }
+    }
+
+    /**
+     * A crash part way through the command leaves a log that recovery still refuses at the same
+     * place, so running the command again finishes the job; never a log that opens with a hole
+     * or with later segments that no longer follow the earlier ones.
+     */
+    @Test
+    void aCrashPartWayLeavesTheSameRepairToRunAgain() throws Exception {
+        LogEngineConfig config = TestEngines.small(directory).withCacheBytesMax(0).withRelocation(0, 1000);
+        try (LogEngine engine = LogEngine.open(config)) {
+            for (long i = 1; i <= 400; i++) {
+                engine.group(1).append(List.of(Entry.normal(1, i, new byte[500])));
+            }
+            assertThat(engine.segmentIds().size()).isGreaterThan(3);
+        }
+        Path segments = directory.resolve("segments");
+        Path first = segments.resolve(String.format("%020d.seg", 1));
+        TornWriteTest.flipBit(first, 5_000, new Random(3));
+        LogCorruptionException error = null;
+        try {
+            LogEngine.open(config).close();
+        } catch (LogCorruptionException e) {
+            error = e;
+        }
+        assertThat(error).isNotNull();
+        String[] drop = {first.toString(), Long.toString(error.offsetBytes()), "--drop-later-segments"};
+        PrintStream print = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> LogRepair.run(drop, new CrashAtDelete(2), print)).hasMessageContaining("simulated crash");
+        LogCorruptionException again = null;
+        try {
+            LogEngine.open(config).close();
+        } catch (LogCorruptionException e) {
+            again = e;
+        }
+        assertThat(again).as("recovery after the interrupted repair").isNotNull();
+        assertThat(again.file()).isEqualTo(first);
+        assertThat(again.offsetBytes()).isEqualTo(error.offsetBytes());
+        assertThat(LogRepair.run(drop, NioFileIo.INSTANCE, print)).isZero();
+        try (LogEngine engine = LogEngine.open(config)) {
+            assertThat(engine.segmentIds()).containsExactly(1L);
+            long last = engine.group(1).lastIndex();
             assertThat(engine.group(1).entries(1, last + 1, Long.MAX_VALUE)).hasSize((int) last);
         }
     }
