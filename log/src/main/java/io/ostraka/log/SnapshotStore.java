@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -94,16 +93,26 @@ public final class SnapshotStore {
         }
     }
 
+    /**
+     * Committed snapshot directories, by index and then term: two snapshots at one index (which
+     * a correct log never produces, as the entry there has one term) are both listed and both
+     * pruned in turn, rather than one hiding the other in whatever order the directory lists.
+     */
     private List<Path> committedDirectories(Path groupDir) throws IOException {
-        TreeMap<Long, Path> byIndex = new TreeMap<>();
+        List<Path> out = new ArrayList<>();
         for (Path dir : fileIo.list(groupDir)) {
             String name = dir.getFileName().toString();
-            if (name.endsWith(TEMP_SUFFIX) || !name.matches("\\d+-\\d+")) {
-                continue;
+            if (!name.endsWith(TEMP_SUFFIX) && name.matches("\\d+-\\d+")) {
+                out.add(dir);
             }
-            byIndex.put(Long.parseLong(name.substring(name.indexOf('-') + 1)), dir);
         }
-        return new ArrayList<>(byIndex.values());
+        out.sort(Comparator.comparingLong((Path dir) -> nameField(dir, 1)).thenComparingLong(dir -> nameField(dir, 0)));
+        return out;
+    }
+
+    /** Field 0 (term) or 1 (index) of a committed directory's {@code <term>-<index>} name. */
+    private static long nameField(Path dir, int field) {
+        return Long.parseLong(dir.getFileName().toString().split("-")[field]);
     }
 
     private static String name(SnapshotMetadata metadata) {

@@ -58,6 +58,21 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void twoSnapshotsAtOneIndexAreBothListedAndPrunedInTurn() throws Exception {
+        SnapshotStore store = new SnapshotStore(directory, NioFileIo.INSTANCE, 2);
+        for (long[] termIndex : new long[][] {{2, 10}, {3, 10}}) {
+            SnapshotStore.Writer writer = store.begin(7, new SnapshotMetadata(termIndex[1], termIndex[0], JOINT));
+            Files.writeString(writer.directory().resolve("state.bin"), "t" + termIndex[0]);
+            writer.commit();
+        }
+        assertThat(store.list(7)).extracting(s -> s.metadata().term()).containsExactly(2L, 3L);
+        assertThat(store.latest(7).orElseThrow().metadata().term()).isEqualTo(3L);
+        write(store, 20, "newer");
+        assertThat(store.list(7)).extracting(s -> s.metadata().term() + "-" + s.metadata().index()).containsExactly("3-10", "2-20");
+        assertThat(directory.resolve("7").resolve("2-10")).doesNotExist();
+    }
+
+    @Test
     void filesInSubdirectoriesAreListedByPathAndVerified() throws Exception {
         // A RocksDB checkpoint is a directory inside the snapshot: the first snapshot of a real
         // server failed on it before (found under redis-benchmark load).
