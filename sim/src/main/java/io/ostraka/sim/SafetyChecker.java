@@ -32,10 +32,15 @@ final class SafetyChecker {
     private final TreeMap<Long, Long> leaderOfTerm = new TreeMap<>();
     /** "term/candidate" → the voters that sent it a grant in that term. */
     private final HashMap<String, java.util.TreeSet<Long>> grants = new HashMap<>();
-    /** (index, term) → payload hash and previous term, as first persisted anywhere. */
-    private final HashMap<String, long[]> persisted = new HashMap<>();
-    /** index → {term, payload hash, a term by which it was known committed}. */
-    private final TreeMap<Long, long[]> committed = new TreeMap<>();
+    /** (index, term) → the entry and the term before it, as first persisted anywhere. */
+    private final HashMap<String, Persisted> persisted = new HashMap<>();
+    /** index → the entry first applied there, and a term by which it was known committed. */
+    private final TreeMap<Long, Applied> committed = new TreeMap<>();
+
+    /** Entries are compared by their bytes, not a hash: a collision must not hide a divergence. */
+    private record Persisted(Entry entry, long previousTerm) {}
+
+    private record Applied(Entry entry, long termKnown) {}
 
     SafetyChecker(Simulation sim) {
         this.sim = sim;
@@ -49,13 +54,13 @@ final class SafetyChecker {
         long first = entries.get(0).index();
         long previousTerm = first - 1 >= log.firstIndex() - 1 && first - 1 <= log.lastIndex() ? log.term(first - 1) : -1;
         for (Entry e : entries) {
-            long[] mine = {hash(e), previousTerm};
-            long[] seen = persisted.putIfAbsent(e.index() + "/" + e.term(), mine);
+            Persisted mine = new Persisted(e, previousTerm);
+            Persisted seen = persisted.putIfAbsent(e.index() + "/" + e.term(), mine);
             if (seen != null) {
-                sim.check(seen[0] == mine[0], "log matching", "node " + node.id + " persists a different entry "
+                sim.check(sameEntry(seen.entry(), e), "log matching", "node " + node.id + " persists a different entry "
                         + e + " than another node at the same index and term");
-                sim.check(seen[1] == -1 || mine[1] == -1 || seen[1] == mine[1], "log matching", "node " + node.id
-                        + " has term " + mine[1] + " before " + e + ", another node term " + seen[1]);
+                sim.check(seen.previousTerm() == -1 || previousTerm == -1 || seen.previousTerm() == previousTerm, "log matching",
+                        "node " + node.id + " has term " + previousTerm + " before " + e + ", another node term " + seen.previousTerm());
             }
             previousTerm = e.term();
         }
@@ -63,11 +68,10 @@ final class SafetyChecker {
 
     void onApply(SimNode node, Entry e) {
         long termNow = node.core().term();
-        long[] mine = {e.term(), hash(e), termNow};
-        long[] agreed = committed.putIfAbsent(e.index(), mine);
+        Applied agreed = committed.putIfAbsent(e.index(), new Applied(e, termNow));
         if (agreed != null) {
-            sim.check(agreed[0] == mine[0] && agreed[1] == mine[1], "state machine safety", "node " + node.id
-                    + " applies " + e + " where another node applied term " + agreed[0]);
+            sim.check(sameEntry(agreed.entry(), e), "state machine safety", "node " + node.id
+                    + " applies " + e + " where another node applied " + agreed.entry());
         }
         checkDurableOnQuorum(node, e);
     }
@@ -156,13 +160,13 @@ final class SafetyChecker {
     void onBecameLeader(SimNode node, long term) {
         checkElection(node, term);
         MemoryLog log = node.disk.live();
-        for (Map.Entry<Long, long[]> c : committed.entrySet()) {
+        for (Map.Entry<Long, Applied> c : committed.entrySet()) {
             long index = c.getKey();
-            if (c.getValue()[2] >= term || index < log.firstIndex() || index > log.lastIndex()) {
+            if (c.getValue().termKnown() >= term || index < log.firstIndex() || index > log.lastIndex()) {
                 continue;
             }
-            sim.check(log.term(index) == c.getValue()[0], "leader completeness", "node " + node.id + " leads term "
-                    + term + " without committed entry " + index + "/" + c.getValue()[0]);
+            sim.check(log.term(index) == c.getValue().entry().term(), "leader completeness", "node " + node.id + " leads term "
+                    + term + " without committed entry " + index + "/" + c.getValue().entry().term());
         }
     }
 
@@ -262,7 +266,7 @@ final class SafetyChecker {
         return committed.size();
     }
 
-    private static long hash(Entry e) {
-        return 31L * Arrays.hashCode(e.data()) + e.type().ordinal();
+    private static boolean sameEntry(Entry a, Entry b) {
+        return a.term() == b.term() && a.type() == b.type() && Arrays.equals(a.data(), b.data());
     }
 }

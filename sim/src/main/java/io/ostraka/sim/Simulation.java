@@ -45,7 +45,7 @@ public final class Simulation {
     private final HistoryBuilder history = History.builder();
     private long operations;
 
-    private Simulation(SimConfig config, PrintStream echo) {
+    Simulation(SimConfig config, PrintStream echo) {
         this.config = config;
         this.scheduler = new Scheduler(echo);
         this.random = new SplittableRandom(config.seed());
