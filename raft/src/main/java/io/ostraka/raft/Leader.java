@@ -38,6 +38,8 @@ final class Leader {
 
     /** The peer leadership is being handed to, or NONE. */
     private long transferee = Raft.NONE;
+    /** Ticks since the transfer in progress started: its own clock, so check-quorum keeps its. */
+    private int transferElapsed;
 
     /** (last index, payload bytes) of uncommitted proposals, oldest first. */
     private final ArrayDeque<long[]> uncommitted = new ArrayDeque<>();
@@ -99,9 +101,9 @@ final class Leader {
                     }
                 }
             }
-            if (transferee != Raft.NONE) {
-                abortTransfer("timed out after an election timeout");
-            }
+        }
+        if (transferee != Raft.NONE && ++transferElapsed >= r.config.electionTimeoutTicks()) {
+            abortTransfer("timed out after an election timeout");
         }
         if (r.heartbeatElapsed >= r.config.heartbeatTicks()) {
             r.heartbeatElapsed = 0;
@@ -550,8 +552,10 @@ final class Leader {
             }
             abortTransfer("superseded by a transfer to " + to);
         }
-        // The transfer must finish within an election timeout (thesis §3.10), counted from now.
-        r.electionElapsed = 0;
+        // The transfer must finish within an election timeout (thesis §3.10), counted from now
+        // on a clock of its own: restarting the check-quorum clock would let requests arriving
+        // faster than an election timeout keep a leader cut off from its quorum in office.
+        transferElapsed = 0;
         transferee = to;
         r.events.add(new RaftEvent(RaftEvent.Type.LEADERSHIP_TRANSFER, r.term, r.log.lastIndex(), to, "started"));
         Progress pr = r.tracker.progress(to);

@@ -101,6 +101,23 @@ class LeaderTransferTest {
     }
 
     @Test
+    void transferRequestsDoNotKeepAnIsolatedLeaderFromSteppingDown() {
+        // Each transfer gets its own election timeout; check-quorum keeps its own clock. Before,
+        // a transfer restarted the shared clock, so requests arriving more often than an election
+        // timeout (alternating targets, so none is a repeat) kept a cut-off leader in office.
+        Cluster c = Cluster.of(1, 2, 3);
+        c.elect(1);
+        c.isolate(1);
+        for (int i = 0; i < 40 && c.core(1).role() == Role.LEADER; i++) {
+            c.core(1).transferLeadership(i % 2 == 0 ? 2 : 3);
+            c.process(1);
+            c.tick(1, 1);
+        }
+        assertThat(c.core(1).role()).isEqualTo(Role.FOLLOWER);
+        assertThat(c.node(1).events).anyMatch(e -> e.type() == RaftEvent.Type.STEPPED_DOWN);
+    }
+
+    @Test
     void aFollowerForwardsATransferRequestToTheLeader() {
         Cluster c = Cluster.of(1, 2, 3);
         c.elect(1);
