@@ -79,6 +79,9 @@ public final class OstrakaServer implements AutoCloseable {
     }
 
     public static OstrakaServer start(ServerConfig config) throws IOException {
+        for (String warning : config.warnings) {
+            log.warn("node {}: {}", config.nodeId, warning);
+        }
         OstrakaServer server = new OstrakaServer(config);
         try {
             server.boot();

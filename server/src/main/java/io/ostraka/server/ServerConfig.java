@@ -118,6 +118,8 @@ public final class ServerConfig {
     public final ReadConsistency readConsistency;
     public final Duration requestTimeout;
     public final int maxValueBytes;
+    /** Settings that are legal but probably not what was meant; the server logs each at start. */
+    public final List<String> warnings;
 
     private ServerConfig(Map<Setting, Value> values) {
         this.values = values;
@@ -171,6 +173,20 @@ public final class ServerConfig {
         }
         maxValueBytes = (int) maxValue;
         checkDataDir();
+        warnings = List.copyOf(warnings());
+    }
+
+    private List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        for (Member m : initialMembers) {
+            if (m.id() == nodeId && m.peer().port() != peerListen.port() && peerListen.port() != 0) {
+                // Not refused: behind a NAT or a proxy the address others dial can differ.
+                out.add("initial-members lists this node (" + nodeId + ") at " + m.peer() + ", but peer-listen is "
+                        + peerListen + ": the other nodes will dial port " + m.peer().port()
+                        + ", which reaches this node only through a port mapping");
+            }
+        }
+        return out;
     }
 
     /**

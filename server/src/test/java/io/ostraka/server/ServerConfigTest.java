@@ -68,6 +68,18 @@ class ServerConfigTest {
     }
 
     @org.junit.jupiter.api.Test
+    void thisNodesOwnMemberEntryOnAnotherPortThanPeerListenIsAWarningNotAnError() {
+        ServerConfig matching = ServerConfig.load(Map.of(), Map.of(), valid("--peer-listen", "0.0.0.0:7379"));
+        assertThat(matching.warnings).isEmpty();
+        ServerConfig ephemeral = ServerConfig.load(Map.of(), Map.of(), valid("--peer-listen", "127.0.0.1:0"));
+        assertThat(ephemeral.warnings).isEmpty();
+        ServerConfig mapped = ServerConfig.load(Map.of(), Map.of(), valid("--peer-listen", "0.0.0.0:7381"));
+        assertThat(mapped.warnings).singleElement().asString()
+                .contains("initial-members lists this node (1) at h1:7379, but peer-listen is 0.0.0.0:7381")
+                .contains("will dial port 7379");
+    }
+
+    @org.junit.jupiter.api.Test
     void aSettingTwiceInTheFileIsRefusedAndABlankVariableIsUnset() {
         java.util.Map<String, String> yaml = new java.util.LinkedHashMap<>();
         yaml.put("node_id", "1");
