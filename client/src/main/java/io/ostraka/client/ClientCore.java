@@ -61,8 +61,23 @@ final class ClientCore implements AutoCloseable {
     /** A write: serialized in the session, built with its session and sequence, retried with them. */
     <Q, R> CompletableFuture<R> write(MethodDescriptor<Q, R> method, Function<Session, Q> request, Duration timeout,
                                       ToLongFunction<R> index) {
-        return session.submit(s -> runner.run(method, request.apply(s), timeout, true), () -> openSession(timeout))
-                .thenApply(response -> seen(response, index));
+        // The deadline counts from now, not from when the write reaches the head of the session's
+        // queue: behind a hung leader, the n-th of n queued writes would otherwise wait n timeouts.
+        long deadlineNanos = System.nanoTime() + timeout.toNanos();
+        return session.submit(s -> {
+            Duration left = remaining(deadlineNanos);
+            if (left.isZero()) {
+                return CompletableFuture.failedFuture(new OstrakaClientException(ErrorCode.TIMEOUT,
+                        method.getBareMethodName() + " was not sent: its deadline of " + timeout.toMillis()
+                                + " ms passed while it waited behind this client's earlier writes", 0, "", "", 0, null));
+            }
+            return runner.run(method, request.apply(s), left, true);
+        }, () -> openSession(remaining(deadlineNanos))).thenApply(response -> seen(response, index));
+    }
+
+    /** The time left until {@code deadlineNanos}; zero once passed (the runner then answers TIMEOUT at once). */
+    private static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
     }
 
     /**

@@ -71,6 +71,9 @@ final class Router {
         nextEndpoint = position >= 0 ? position + 1 : nextEndpoint + 1;
     }
 
+    /** The largest response the client accepts (see {@link #channel}). */
+    static final int RESPONSE_BYTES_MAX = 64 << 20;
+
     ManagedChannel channel(String address) {
         synchronized (lock) {
             if (closed) {
@@ -81,8 +84,11 @@ final class Router {
             // without a hop through another thread. gRPC's own retry layer is off: RequestRunner
             // retries (with the session, so a write applies once), and the layer wrapped every
             // call in a RetriableStream with its buffer.
+            // The inbound limit is above anything a server sends: a scan or batch answers up to
+            // 4 MiB of results plus one entry, and a batch echoes what a request of up to 16 MiB
+            // asked. gRPC's 4 MiB default refused such answers, an applied batch's included.
             return channels.computeIfAbsent(address, a -> ManagedChannelBuilder.forTarget(a).usePlaintext()
-                    .directExecutor().disableRetry().build());
+                    .directExecutor().disableRetry().maxInboundMessageSize(RESPONSE_BYTES_MAX).build());
         }
     }
 

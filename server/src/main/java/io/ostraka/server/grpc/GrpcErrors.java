@@ -70,7 +70,10 @@ final class GrpcErrors {
     static StatusRuntimeException fromResult(KvResult result) {
         KvStatus status = result.status();
         return switch (status) {
-            case INVALID_REQUEST -> invalidArgument(nonNull(result.reason()), "");
+            case INVALID_REQUEST -> result.failedOp() >= 0
+                    // A batch the state machine refused names the operation, as a request error does.
+                    ? invalidArgument("ops[" + result.failedOp() + "]: " + nonNull(result.reason()), "ops[" + result.failedOp() + "]")
+                    : invalidArgument(nonNull(result.reason()), "");
             case STALE_SEQUENCE, SESSION_EXPIRED -> withInfo(Status.FAILED_PRECONDITION.withDescription(
                     result.reason()), ErrorInfo.newBuilder().setCode(status.name())
                     .setMessage(nonNull(result.reason())).build());

@@ -138,8 +138,11 @@ final class RequestMapper {
             }
             return command;
         }
-        if (session.getSequence() < 1) {
-            throw new InvalidFieldException("session.sequence", "must be 1 or more (got "
+        if (session.getSequence() == 0) {
+            throw new InvalidFieldException("session.sequence", "must be 1 or more (got 0)");
+        }
+        if (session.getSequence() < 0) { // a uint64 at or above 2^63
+            throw new InvalidFieldException("session.sequence", "must be below 2^63 (got "
                     + Long.toUnsignedString(session.getSequence()) + ")");
         }
         return command.withSession(session.getId(), session.getSequence());
