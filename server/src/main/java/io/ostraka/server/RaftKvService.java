@@ -191,8 +191,11 @@ public final class RaftKvService implements KvService, Transport.ForwardHandler 
                 return;
             }
             Throwable cause = unwrap(error);
+            // Anything else is unexpected, and may have struck after the proposal: retried as a
+            // request that did not happen, a write without a session could apply twice.
             OstrakaException e = cause instanceof OstrakaException oe ? oe
-                    : new OstrakaException(ErrorCode.NO_QUORUM, String.valueOf(cause));
+                    : idempotent ? new OstrakaException(ErrorCode.NO_QUORUM, String.valueOf(cause))
+                    : new OstrakaException(ErrorCode.TIMEOUT, "outcome unknown: " + cause);
             boolean retryable = e.code() == ErrorCode.NOT_LEADER || e.code() == ErrorCode.NO_QUORUM
                     || (idempotent && e.code() == ErrorCode.TIMEOUT);
             // Short and capped low: during a failover the new leader is usually known within a few

@@ -75,4 +75,23 @@ class RaftKvServiceRetryTest {
         assertThat(result.result().status()).isEqualTo(KvStatus.SESSION_EXPIRED);
         assertThat(kv.get(new byte[] {'n'}).status()).isEqualTo(KvStatus.NOT_FOUND);
     }
+
+    @Test
+    void anUnexpectedFailureOfAWriteWithoutASessionIsAnUnknownOutcomeNotRetried() {
+        AtomicInteger proposals = new AtomicInteger();
+        KvCommand incr = KvCommand.increment(new byte[] {'n'});
+        CompletableFuture<KvService.Result> result = service.write(incr, c -> {
+            proposals.incrementAndGet();
+            apply(c); // applied, then something unexpected broke the answer
+            return CompletableFuture.failedFuture(new IllegalStateException("boom"));
+        });
+        assertThatThrownBy(result::join).isInstanceOf(CompletionException.class)
+                .satisfies(e -> {
+                    OstrakaException cause = (OstrakaException) e.getCause();
+                    assertThat(cause.code()).isEqualTo(ErrorCode.TIMEOUT);
+                    assertThat(cause.getMessage()).startsWith("outcome unknown").contains("boom");
+                });
+        assertThat(proposals.get()).as("retried as if it had not happened").isEqualTo(1);
+        assertThat(new String(kv.get(new byte[] {'n'}).value())).isEqualTo("1");
+    }
 }
