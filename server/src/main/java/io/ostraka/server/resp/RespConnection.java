@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -26,8 +27,11 @@ import java.util.concurrent.CompletableFuture;
  * <p>Backpressure: when {@code pendingCommandsMax} requests or {@code requestBytesMax} bytes are
  * queued, the connection stops reading from the socket until half of them are answered; when
  * the client does not read its replies (the channel is not writable past the high water mark),
- * no further command starts. A client that disconnects mid-pipeline has its queue dropped; the
- * reply of a command in flight is discarded when its future completes.
+ * no further command starts. A connection that fails (a reset) has its queue dropped, and the
+ * reply of a command in flight is discarded when its future completes. A client that shuts down
+ * its write side has every queued command run and answered, and then the connection closes; a
+ * client that closed altogether looks the same until a reply bounces, so, as in Redis, what it
+ * sent before going may still run.
  */
 final class RespConnection extends ChannelInboundHandlerAdapter {
     private final RespCommands commands;
@@ -39,6 +43,8 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
     private boolean running;
     private boolean closing;
     private boolean unflushed;
+    /** The client shut down its write side: close once everything it sent is answered. */
+    private boolean inputShutdown;
 
     RespConnection(RespCommands commands, RespServerConfig config, long clientId) {
         this.commands = commands;
@@ -76,6 +82,24 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
             runNext(ctx);
         }
         super.channelWritabilityChanged(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            closeIfDone(ctx);
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    /** After a half-close: once the queue is empty and nothing runs, flush the replies and close. */
+    private void closeIfDone(ChannelHandlerContext ctx) {
+        if (inputShutdown && !closing && !running && pending.isEmpty()) {
+            closing = true;
+            unflushed = false;
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     @Override
@@ -126,6 +150,7 @@ final class RespConnection extends ChannelInboundHandlerAdapter {
         maybeResumeReading(ctx);
         if (!running) {
             flushIfNeeded(ctx);
+            closeIfDone(ctx);
         }
     }
 

@@ -92,6 +92,10 @@ public final class RespServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 512)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // A client that sends its commands and then shuts down its write side (`nc -N`,
+                // a script's shutdown(SHUT_WR)) still reads: as Redis does, run them all and
+                // answer, then close (RespConnection#userEventTriggered).
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferHighBytes() / 2, config.writeBufferHighBytes()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
