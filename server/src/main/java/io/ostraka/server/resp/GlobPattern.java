@@ -91,7 +91,8 @@ final class GlobPattern {
             if (pattern[i] == '\\' && i + 1 < pattern.length) {
                 matched |= (pattern[i + 1] & 0xff) == value;
                 i += 2;
-            } else if (i + 2 < pattern.length && pattern[i + 1] == '-' && pattern[i + 2] != ']') {
+            } else if (i + 2 < pattern.length && pattern[i + 1] == '-') {
+                // As in Redis, "x-" followed by anything, ']' included, is a range: [a-] is ']'..'a'.
                 int low = pattern[i] & 0xff;
                 int high = pattern[i + 2] & 0xff;
                 matched |= value >= Math.min(low, high) && value <= Math.max(low, high);

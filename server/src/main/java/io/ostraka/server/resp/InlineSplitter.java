@@ -64,7 +64,7 @@ final class InlineSplitter {
                     } else {
                         current.write(b);
                     }
-                } else if (i >= n || isSpace(line[i])) {
+                } else if (i >= n || endsWord(line[i])) {
                     done = true;
                 } else if (line[i] == '"') {
                     inDouble = true;
@@ -79,6 +79,11 @@ final class InlineSplitter {
             }
             args.add(current.toByteArray());
         }
+    }
+
+    /** What ends an unquoted word, as in Redis's sdssplitargs: not every space (\v and \f do not). */
+    private static boolean endsWord(byte b) {
+        return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0;
     }
 
     private static boolean isSpace(byte b) {

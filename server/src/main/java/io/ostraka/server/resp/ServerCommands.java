@@ -79,7 +79,7 @@ final class ServerCommands {
                 return done(RespReply.OK);
             }
             case "INFO":
-                return done(RespReply.bulk(call.client.infoLine()));
+                return done(call.argc() == 2 ? RespReply.bulk(call.client.infoLine()) : RespErrors.wrongArity("client|info"));
             case "SETINFO":
                 return done(call.argc() == 4 ? RespReply.OK : RespErrors.wrongArity("client|setinfo"));
             default:
@@ -111,7 +111,7 @@ final class ServerCommands {
             } else if (option.equals("AUTH")) {
                 return done(RespReply.error("ERR AUTH is not supported"));
             } else {
-                return done(RespErrors.SYNTAX);
+                return done(RespReply.error("ERR Syntax error in HELLO option '" + call.argString(i) + "'"));
             }
         }
         return done(RespReply.fields("server", "ostraka", "version", REDIS_COMPATIBLE_VERSION, "proto", 2L,
@@ -129,16 +129,16 @@ final class ServerCommands {
         }
         switch (call.keyword(1)) {
             case "COUNT":
-                return done(RespReply.integer(commands.specs().size()));
+                return done(call.argc() == 2 ? RespReply.integer(commands.specs().size()) : RespErrors.wrongArity("command|count"));
             case "DOCS":
                 return done(RespReply.EMPTY_ARRAY);
-            case "LIST": {
-                List<RespReply> names = new ArrayList<>();
-                commands.specs().forEach(spec -> names.add(RespReply.bulk(spec.name())));
-                return done(RespReply.array(names));
-            }
+            case "LIST":
+                return done(commandList(call));
             case "INFO": {
                 List<RespReply> infos = new ArrayList<>();
+                if (call.argc() == 2) { // no names: every command, as Redis 7 does
+                    commands.specs().forEach(spec -> infos.add(describe(spec)));
+                }
                 for (int i = 2; i < call.argc(); i++) {
                     Spec spec = commands.spec(call.argString(i).toLowerCase(Locale.ROOT));
                     infos.add(spec == null ? RespReply.NIL_ARRAY : describe(spec));
@@ -148,6 +148,42 @@ final class ServerCommands {
             default:
                 return done(RespErrors.unknownSubcommand(call.argString(1), "command"));
         }
+    }
+
+    /**
+     * COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN glob]: no modules; the
+     * categories are read and write (each command is one of them).
+     */
+    private static RespReply commandList(Call call) {
+        java.util.Collection<Spec> specs = call.commands().specs();
+        java.util.function.Predicate<Spec> keep = spec -> true;
+        if (call.argc() != 2) {
+            if (call.argc() != 5 || !call.keyword(2).equals("FILTERBY")) {
+                return RespErrors.SYNTAX;
+            }
+            String value = call.argString(4);
+            switch (call.keyword(3)) {
+                case "MODULE" -> keep = spec -> false;
+                case "ACLCAT" -> keep = spec -> value.equalsIgnoreCase(spec.write() ? "write" : "read");
+                case "PATTERN" -> {
+                    GlobPattern glob = GlobPattern.compile(call.arg(4));
+                    if (glob == null) {
+                        return RespReply.error("ERR pattern longer than " + GlobPattern.PATTERN_BYTES_MAX + " bytes");
+                    }
+                    keep = spec -> glob.matches(spec.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                default -> {
+                    return RespErrors.SYNTAX;
+                }
+            }
+        }
+        List<RespReply> names = new ArrayList<>();
+        for (Spec spec : specs) {
+            if (keep.test(spec)) {
+                names.add(RespReply.bulk(spec.name()));
+            }
+        }
+        return RespReply.array(names);
     }
 
     /** A COMMAND entry: name, arity, flags, first key, last key, step. */
@@ -171,28 +207,33 @@ final class ServerCommands {
     // ---- INFO and status ---------------------------------------------------------------------
 
     private static CompletableFuture<RespReply> info(Call call) {
-        String section = call.argc() >= 2 ? call.argString(1).toLowerCase(Locale.ROOT) : "default";
-        boolean all = section.equals("default") || section.equals("all") || section.equals("everything");
+        // Redis 7 takes any number of sections; none means the default set.
+        java.util.Set<String> sections = new java.util.HashSet<>();
+        for (int i = 1; i < call.argc(); i++) {
+            sections.add(call.argString(i).toLowerCase(Locale.ROOT));
+        }
+        boolean all = sections.isEmpty() || sections.contains("default") || sections.contains("all")
+                || sections.contains("everything");
         StringBuilder text = new StringBuilder();
-        if (all || section.equals("server")) {
+        if (all || sections.contains("server")) {
             text.append("# Server\r\n")
                     .append("redis_version:").append(REDIS_COMPATIBLE_VERSION).append("\r\n")
                     .append("ostraka_version:").append(VERSION).append("\r\n")
                     .append("redis_mode:standalone\r\n")
                     .append("tcp_port:").append(call.commands().port()).append("\r\n\r\n");
         }
-        if (all || section.equals("clients")) {
+        if (all || sections.contains("clients")) {
             text.append("# Clients\r\n")
                     .append("connected_clients:").append(call.commands().connectedClients()).append("\r\n\r\n");
         }
-        if (all || section.equals("raft")) {
+        if (all || sections.contains("raft")) {
             text.append("# Raft\r\n");
             for (Map.Entry<String, String> fact : new TreeMap<>(call.commands().service().info()).entrySet()) {
                 text.append(infoToken(fact.getKey())).append(':').append(infoToken(fact.getValue())).append("\r\n");
             }
             text.append("\r\n");
         }
-        if (!all && !section.equals("keyspace")) {
+        if (!all && !sections.contains("keyspace")) {
             return done(RespReply.bulk(text.toString()));
         }
         return call.read(new KvOp.Count(new byte[0], null)).thenApply(r -> {
