@@ -84,7 +84,12 @@ final class GroupRunner {
     /** Bytes of commands applied since the last snapshot, and when it was taken (or the group opened). */
     private long appliedBytesSinceSnapshot;
     private long lastSnapshotNanos;
-    private long nextReadContext;
+    /**
+     * Read contexts start at a random point per runner: restarting at 1 let a ReadIndex answer
+     * meant for this node's previous process (queued while it restarted) answer a new read with
+     * an old index, serving it from a state that could miss an acknowledged write.
+     */
+    private long nextReadContext = new java.security.SecureRandom().nextLong();
 
     private record Proposal(byte[] command, long deadlineNanos, CompletableFuture<Applied> future, long term) {
         Proposal withTerm(long t) {
@@ -240,6 +245,9 @@ final class GroupRunner {
             return;
         }
         long context = ++nextReadContext;
+        if (context == 0) {
+            context = ++nextReadContext; // 0 is no context
+        }
         boolean asked = level == ReadLevel.LEASE ? core.leaseRead(context) : core.readIndex(context);
         if (!asked) {
             future.completeExceptionally(notLeader());
@@ -271,6 +279,13 @@ final class GroupRunner {
      */
     void transferLeadership(long to, CompletableFuture<Void> done) {
         if (refuseIfFailed(done)) {
+            return;
+        }
+        ConfState conf = core.status().conf();
+        if (!conf.isVoter(to)) {
+            // The core ignores such a request; without this the caller waited out its timeout.
+            done.completeExceptionally(new OstrakaException(ErrorCode.INVALID_REQUEST, "node " + to
+                    + " is not a voter of group " + groupId + " (voters " + conf.voters() + "), so it cannot lead"));
             return;
         }
         transferWaiters.removeIf(w -> w.getValue().isDone());

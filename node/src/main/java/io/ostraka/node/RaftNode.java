@@ -70,6 +70,9 @@ public final class RaftNode implements AutoCloseable, Inbound {
 
     /** Opens (bootstrapping it if new and given initial members) a group on this node. */
     public RaftGroup openGroup(GroupSpec spec) throws IOException {
+        if (groups.containsKey(spec.groupId())) {
+            throw new IllegalStateException("group " + spec.groupId() + " is already open on node " + options.nodeId());
+        }
         if (spec.storage().view().lastIndex() == 0 && spec.storage().view().hardState().isEmpty()
                 && spec.storage().view().snapshot().isEmpty() && !spec.initialMembers().isEmpty()) {
             List<Long> voters = new ArrayList<>();
@@ -91,13 +94,21 @@ public final class RaftNode implements AutoCloseable, Inbound {
         CompletableFuture<GroupRunner> created = new CompletableFuture<>();
         loop.execute(() -> {
             try {
+                if (groups.containsKey(spec.groupId())) { // a concurrent open got here first
+                    throw new IllegalStateException("group " + spec.groupId() + " is already open on node " + options.nodeId());
+                }
                 GroupRunner runner = new GroupRunner(spec.groupId(), this, loop, factory, spec.storage(),
                         spec.snapshots(), spec.stateMachine(), known);
                 loop.attach(runner);
                 groups.put(spec.groupId(), runner);
                 created.complete(runner);
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) {
+                // An Error too (a native library that fails to load): escaping, it would kill the
+                // loop thread and leave the caller waiting forever.
                 created.completeExceptionally(e);
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
             }
         });
         try {
@@ -310,7 +321,11 @@ public final class RaftNode implements AutoCloseable, Inbound {
 
     void notifyApplied(long groupId, long index, byte[] command) {
         for (RaftListener l : listeners) {
-            l.onApplied(groupId, index, command);
+            try {
+                l.onApplied(groupId, index, command);
+            } catch (RuntimeException e) {
+                listenerFailed(l, e);
+            }
         }
     }
 
