@@ -162,7 +162,9 @@ final class KvSnapshotFormat {
             long version = data.readLong();
             long createIndex = data.readLong();
             long modIndex = data.readLong();
-            if (version < 1 || createIndex < 1 || modIndex < createIndex || modIndex > appliedIndex) {
+            // Long.MAX_VALUE cannot be a count of writes, and the next write would overflow it,
+            // throwing out of apply on every replica.
+            if (version < 1 || version == Long.MAX_VALUE || createIndex < 1 || modIndex < createIndex || modIndex > appliedIndex) {
                 throw new CorruptSnapshotException("entry " + n + " (" + Bytes.display(key) + "): version "
                         + version + ", createIndex " + createIndex + ", modIndex " + modIndex
                         + " impossible at applied index " + appliedIndex);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,12 +108,20 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
         this.sessions = new SessionTable(config);
         this.appliedIndex = store.appliedIndex();
         long applied = appliedIndex;
-        store.forEachSession(session -> {
-            Invariants.check(session.lastActiveIndex() <= applied,
-                    "stored session %d last active at %d after the applied index %d", session.id(),
-                    session.lastActiveIndex(), applied);
-            sessions.restore(session);
-        });
+        try {
+            store.forEachSession(session -> {
+                Invariants.check(session.lastActiveIndex() <= applied,
+                        "stored session %d last active at %d after the applied index %d", session.id(),
+                        session.lastActiveIndex(), applied);
+                sessions.restore(session);
+            });
+        } catch (RuntimeException | Error e) {
+            // Release the store and the directory lock: a retry would otherwise be told the
+            // directory is in use instead of what is wrong with it.
+            store.close();
+            closeQuietly(storage);
+            throw e;
+        }
     }
 
     /** A state machine on a {@link MemoryKvStore}. */
@@ -344,6 +353,11 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
     public void restoreFrom(long index, Path directory) throws IOException {
         requireUsable();
         if (!storage.isNativeSnapshot(directory)) {
+            if (!Files.exists(directory.resolve(SNAPSHOT_FILE))) {
+                throw new CorruptSnapshotException(Files.exists(directory.resolve("checkpoint.manifest"))
+                        ? "snapshot " + directory + " is a RocksDB checkpoint, which a state machine in memory cannot restore"
+                        : "snapshot " + directory + " has no " + SNAPSHOT_FILE);
+            }
             StateMachine.super.restoreFrom(index, directory);
             return;
         }
