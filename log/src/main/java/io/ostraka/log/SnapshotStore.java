@@ -32,6 +32,8 @@ public final class SnapshotStore {
     private final Path root;
     private final FileIo fileIo;
     private final int retained;
+    /** Per group, the directory name of the snapshot its log durably names: never pruned. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, String> named = new java.util.concurrent.ConcurrentHashMap<>();
     /** Temporary directories of writers not yet committed or aborted: pruning leaves them alone. */
     private final java.util.Set<Path> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -137,6 +139,21 @@ public final class SnapshotStore {
         return new SnapshotManifest.FileEntry(name, size, (int) crc.getValue());
     }
 
+    /**
+     * Records the snapshot {@code groupId}'s log durably names (once its record is written):
+     * pruning keeps it on top of the newest {@code retained}. By index alone, a snapshot received
+     * above this node's own (and refused by its core) and the node's next one could push out the
+     * snapshot the log still names, and a crash before the log named the next one left it naming
+     * files that were gone.
+     */
+    public void retainNamed(long groupId, SnapshotMetadata metadata) {
+        if (metadata.index() == 0) {
+            named.remove(groupId);
+        } else {
+            named.put(groupId, name(metadata));
+        }
+    }
+
     private void prune(Path groupDir) throws IOException {
         for (Path dir : fileIo.list(groupDir)) {
             String name = dir.getFileName().toString();
@@ -145,8 +162,11 @@ public final class SnapshotStore {
             }
         }
         List<Path> committed = committedDirectories(groupDir);
+        String keep = named.get(Long.parseLong(groupDir.getFileName().toString()));
         for (int k = 0; k < committed.size() - retained; k++) {
-            retire(groupDir, committed.get(k));
+            if (!committed.get(k).getFileName().toString().equals(keep)) {
+                retire(groupDir, committed.get(k));
+            }
         }
         fileIo.forceDirectory(groupDir);
     }

@@ -73,6 +73,19 @@ class SnapshotStoreTest {
     }
 
     @Test
+    void theSnapshotTheLogNamesIsKeptOnTopOfTheNewest() throws Exception {
+        SnapshotStore store = new SnapshotStore(directory, NioFileIo.INSTANCE, 2);
+        write(store, 3, "named by the log");
+        store.retainNamed(7, new SnapshotMetadata(3, 2, JOINT));
+        write(store, 1003, "received, refused by the core");
+        write(store, 4, "this node's next, not yet named by the log");
+        assertThat(store.list(7)).extracting(s -> s.metadata().index()).containsExactly(3L, 4L, 1003L);
+        store.retainNamed(7, new SnapshotMetadata(4, 2, JOINT));
+        write(store, 5, "and the one after");
+        assertThat(store.list(7)).extracting(s -> s.metadata().index()).containsExactly(4L, 5L, 1003L);
+    }
+
+    @Test
     void filesInSubdirectoriesAreListedByPathAndVerified() throws Exception {
         // A RocksDB checkpoint is a directory inside the snapshot: the first snapshot of a real
         // server failed on it before (found under redis-benchmark load).

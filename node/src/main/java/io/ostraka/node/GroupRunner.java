@@ -148,6 +148,7 @@ final class GroupRunner {
         memberView = Map.copyOf(members);
         LogView view = storage.view();
         SnapshotMetadata snapshot = view.snapshot();
+        snapshots.retainNamed(groupId, snapshot); // what the log names survives any pruning
         if (snapshot.index() > stateMachine.appliedIndex()) {
             restoreStateMachine(snapshot);
         } else if (!snapshot.isEmpty()) {
@@ -497,6 +498,7 @@ final class GroupRunner {
         List<Message> messages = earlySent ? rd.lateMessages() : rd.messages();
         sendMessages(messages);
         if (rd.snapshot() != null) {
+            snapshots.retainNamed(groupId, rd.snapshot()); // durable now: the log names it
             installSnapshot(rd.snapshot());
         }
         if (!rd.committedEntries().isEmpty() && loop.sendsAfterIteration() && acksSent > acksWritten) {
@@ -764,6 +766,8 @@ final class GroupRunner {
         storage.snapshotTaken(meta, node.options().trailingEntries()).whenComplete((v, e) -> {
             if (e != null) {
                 execute(() -> fail(e));
+            } else {
+                snapshots.retainNamed(groupId, meta); // the log names it now; the older one may go
             }
         });
         event(NodeEvent.Type.SNAPSHOT_FINISHED, index, 0, "take");
