@@ -51,8 +51,8 @@ import java.util.concurrent.TimeUnit;
  * forwards, and nothing else; incoming streams are served by {@link PeerService}. Threads are a
  * small fixed set, all named {@code ostraka-transport-<node>-*}: one netty boss, the netty I/O
  * workers ({@link TransportConfig#ioThreads()}, unless {@link TransportConfig#ioGroup()} lends
- * them), two gRPC callback threads (server and client calls), one timer (reconnect backoff)
- * and one snapshot sender. {@link #close()} stops all of them but a lent I/O group.
+ * them), two gRPC callback threads (server and client calls), two for incoming snapshot calls,
+ * one timer (reconnect backoff) and one snapshot sender. {@link #close()} stops all of them but a lent I/O group.
  *
  * <p>Lifecycle: construct, {@link #setPeerAddress} for the known peers (any time, also later),
  * {@link #start}, then send; {@link #close()} once.
@@ -71,6 +71,12 @@ public final class GrpcTransport implements Transport {
     private final ExecutorService callbacks;
     private final ScheduledExecutorService timer;
     private final ExecutorService snapshotThread;
+    /**
+     * Runs InstallSnapshot calls: writing chunks and committing (fsync, and a full verification in
+     * the server's store) take long enough that, on the two callback threads, two commits at once
+     * stalled every forwarded request to this node.
+     */
+    private final ExecutorService snapshotReceives;
     private final Map<Long, Peer> peers = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<byte[]>> pendingForwards = ConcurrentHashMap.newKeySet();
     private final SnapshotSender snapshotSender;
@@ -116,6 +122,7 @@ public final class GrpcTransport implements Transport {
         scheduler.setRemoveOnCancelPolicy(true);
         this.timer = scheduler;
         this.snapshotThread = Executors.newSingleThreadExecutor(new NamedThreadFactory(threadPrefix + "-snapshot"));
+        this.snapshotReceives = Executors.newFixedThreadPool(2, new NamedThreadFactory(threadPrefix + "-snapshot-in"));
         this.snapshotSender = new SnapshotSender(config, metrics, handshake, () -> inbound, this::channelOf);
     }
 
@@ -159,7 +166,7 @@ public final class GrpcTransport implements Transport {
                 .workerEventLoopGroup(workers)
                 .channelType(NettyIo.serverChannelType(workers))
                 .executor(callbacks)
-                .callExecutor(new DirectForMessages())
+                .callExecutor(new CallExecutors(snapshotReceives))
                 .maxInboundMessageSize(config.frameBytesMax())
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .addService(new PeerService(config, metrics, inbound, receiver, () -> forwardHandler))
@@ -346,6 +353,8 @@ public final class GrpcTransport implements Transport {
                 s.awaitTermination(5, TimeUnit.SECONDS);
             }
             snapshotThread.awaitTermination(5, TimeUnit.SECONDS);
+            snapshotReceives.shutdown();
+            snapshotReceives.awaitTermination(5, TimeUnit.SECONDS);
             if (receiver != null) {
                 receiver.close();
             }
@@ -368,11 +377,21 @@ public final class GrpcTransport implements Transport {
      * would cost every message another thread wake-up. Snapshot and forward calls (file writes,
      * proposals) keep the callback pool.
      */
-    private static final class DirectForMessages implements ServerCallExecutorSupplier {
+    /** Message streams run on the I/O thread that reads them; snapshot receptions on their own threads. */
+    private static final class CallExecutors implements ServerCallExecutorSupplier {
+        private final Executor snapshotReceives;
+
+        CallExecutors(Executor snapshotReceives) {
+            this.snapshotReceives = snapshotReceives;
+        }
+
         @Override
         public <ReqT, RespT> Executor getExecutor(ServerCall<ReqT, RespT> call, Metadata headers) {
-            return call.getMethodDescriptor().getFullMethodName().equals(PeerGrpc.getMessagesMethod().getFullMethodName())
-                    ? Runnable::run : null;
+            String method = call.getMethodDescriptor().getFullMethodName();
+            if (method.equals(PeerGrpc.getMessagesMethod().getFullMethodName())) {
+                return Runnable::run;
+            }
+            return method.equals(PeerGrpc.getInstallSnapshotMethod().getFullMethodName()) ? snapshotReceives : null;
         }
     }
 

@@ -8,6 +8,7 @@ import io.ostraka.node.Inbound;
 import io.ostraka.node.OstrakaException;
 import io.ostraka.node.Transport.ForwardHandler;
 import io.ostraka.raft.Message;
+import io.ostraka.raft.MessageType;
 import io.ostraka.transport.proto.ForwardReply;
 import io.ostraka.transport.proto.ForwardRequest;
 import io.ostraka.transport.proto.HelloAck;
@@ -93,6 +94,14 @@ final class PeerService extends PeerGrpc.PeerImplBase {
                 } catch (CodecException e) {
                     metrics.messagesDropped.add(frame.getBatch().getMessagesCount());
                     reset(Status.INVALID_ARGUMENT, "undecodable message from node " + from + ": " + e.getMessage());
+                    return;
+                }
+                if (m.type() == MessageType.SNAPSHOT) {
+                    // A snapshot travels on InstallSnapshot, delivered only once its files are
+                    // committed; here it would name files this node does not hold.
+                    metrics.messagesDropped.add(frame.getBatch().getMessagesCount());
+                    reset(Status.INVALID_ARGUMENT, "a SNAPSHOT message from node " + from
+                            + " on the message stream: snapshots travel on InstallSnapshot");
                     return;
                 }
                 if (m.to() != config.nodeId()) {

@@ -42,7 +42,8 @@ final class SnapshotReceiver {
 
     /** A transfer in progress or broken. Mutated only by the call that owns it. */
     private static final class Partial {
-        final Message message;
+        /** The message of the call that took the transfer over last: it is the one to deliver. */
+        Message message;
         final List<SnapshotFile> files;
         final SnapshotFiles.Writer writer;
         final long[] offsets;
@@ -111,6 +112,7 @@ final class SnapshotReceiver {
         Partial p = partials.get(key);
         if (p != null && p.sameTransfer(message, files)) {
             p.owner = owner; // a newer call from the same sender supersedes an older one
+            p.message = message; // and its message (a newer term, say) is what gets delivered
             return p;
         }
         if (p != null) {

@@ -173,7 +173,13 @@ final class SnapshotSender {
                 in.skipNBytes(offset);
                 while (offset < file.sizeBytes()) {
                     int length = (int) Math.min(buffer.length, file.sizeBytes() - offset);
-                    in.readNBytes(buffer, 0, length);
+                    int read = in.readNBytes(buffer, 0, length);
+                    if (read != length) {
+                        // The rest of the buffer holds an earlier chunk's bytes, with a matching
+                        // checksum computed over them: never send it.
+                        throw new IOException("snapshot file " + file.name() + " ended at " + (offset + read)
+                                + " bytes, before the " + file.sizeBytes() + " its header promised");
+                    }
                     crc.reset();
                     crc.update(buffer, 0, length);
                     call.throttle(startNanos, sentThisCall);
