@@ -266,8 +266,9 @@ final class GroupRunner {
             ConfChangeWaiter replaced = confChanges.put(a.lastIndex(),
                     new ConfChangeWaiter(a.term(), node.clock().nanoTime() + timeoutNanos, future));
             if (replaced != null) {
-                // Leadership lost and won back: the older entry at this index was truncated.
-                replaced.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+                // Leadership lost and won back: the older entry at this index was truncated here,
+                // which does not mean it can never commit (see proposeBatch).
+                replaced.future().completeExceptionally(displaced(a.lastIndex()));
             }
         } else {
             future.completeExceptionally(rejection((ProposeResult.Rejected) r));
@@ -385,9 +386,11 @@ final class GroupRunner {
             for (Proposal p : batch) {
                 Proposal replaced = proposals.put(index++, p.withTerm(a.term()));
                 if (replaced != null) {
-                    // We lost leadership and won it back: our older entry at this index was
-                    // truncated, so it was never committed and never will be.
-                    replaced.future().completeExceptionally(OstrakaException.notLeader(core.leader(), null));
+                    // We lost leadership and won it back, and our older entry at this index was
+                    // truncated here. That says nothing about the other nodes: a copy can survive
+                    // on a minority and be committed by a later leader, so NOT_LEADER ("did not
+                    // happen") would be a lie that a retry turns into a second apply.
+                    replaced.future().completeExceptionally(displaced(index - 1));
                 }
             }
         } else {
@@ -397,6 +400,11 @@ final class GroupRunner {
             }
         }
         batch.clear();
+    }
+
+    private static OstrakaException displaced(long index) {
+        return new OstrakaException(ErrorCode.TIMEOUT, "outcome unknown: the entry at index " + index
+                + " was replaced in this node's log after a leadership change, and may still commit through another node");
     }
 
     private OstrakaException rejection(ProposeResult.Rejected r) {

@@ -281,7 +281,8 @@ final class SimNode {
         if (r instanceof ProposeResult.Accepted a) {
             PendingWrite replaced = proposals.put(a.lastIndex(), new PendingWrite(a.term(), client, request));
             if (replaced != null) {
-                // Leadership lost and regained: our older entry here was truncated, never committed.
+                // Leadership lost and regained: our older entry here was truncated in this log, which
+                // does not mean it can never commit elsewhere; the outcome is unknown (as in GroupRunner).
                 sim.reply(replaced.client(), ClientResponse.dropped(replaced.request().attempt()));
             }
         } else {
