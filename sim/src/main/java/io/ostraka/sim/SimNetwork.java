@@ -52,8 +52,29 @@ final class SimNetwork {
     }
 
     private void deliver(Message m, byte[] snapshotBytes) {
+        deliver(m, snapshotBytes, -1);
+    }
+
+    /**
+     * Delivers {@code m}, or, when its target is down, loses it — or, half the time, keeps it
+     * for up to three election timeouts, as the real transport queues messages for a peer it is
+     * reconnecting to, and delivers it to the restarted process if that comes up in time. (A
+     * snapshot stream breaks with the connection.) Stale answers reaching a new process is how a
+     * read context reused after a restart served an old read index in production.
+     */
+    private void deliver(Message m, byte[] snapshotBytes, long heldUntilMicros) {
         SimNode target = sim.nodes.get(m.to());
         if (target == null || !target.isUp()) {
+            long tick = sim.config.tickMicros();
+            long now = sim.scheduler.now();
+            if (target != null && m.type() != MessageType.SNAPSHOT) {
+                long until = heldUntilMicros >= 0 ? heldUntilMicros
+                        : random.nextBoolean() ? now + 3L * sim.config.electionTicks() * tick : -1;
+                if (until >= 0 && now + tick <= until) {
+                    sim.scheduler.after(tick, "redeliver " + m, () -> deliver(m, snapshotBytes, until));
+                    return;
+                }
+            }
             lost(m);
             return;
         }

@@ -84,6 +84,9 @@ final class SimNode {
     // ---------------------------------------------------------------- lifecycle
 
     void start() {
+        // A new process's read contexts start at a random point, as GroupRunner's do: a stale
+        // answer to the previous process's read must not match a new one.
+        nextReadContext = random.nextLong();
         up = true;
         paused = false;
         SnapshotMetadata snapshot = disk.live().snapshot();
