@@ -30,21 +30,22 @@ for patch in "${patches[@]}"; do
   (cd "$work" && ./mvnw -B -q package -DskipTests -Djacoco.skip=true -Dforbiddenapis.skip=true -pl sim -am) >"$work/build.log" 2>&1 \
     || { echo "$name: the patched tree does not build, see $work/build.log"; cat "$work/build.log"; exit 2; }
   cp="$work/sim/target/classes:$work/raft/target/classes:$work/kv/target/classes:$work/node/target/classes:$work/log/target/classes"
-  start=$(date +%s.%N)
+  start=$(date +%s%N)
   set +e
   options="$(sed -n 's/^# sim-options: *//p' "$patch" | head -1)"
   # shellcheck disable=SC2086
   java -cp "$cp" io.ostraka.sim.SimMain --seeds "1-$max_seeds" $options >"$work/sim.log" 2>&1
   status=$?
   set -e
-  elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+  elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  elapsed="$((elapsed_ms / 1000)).$(( (elapsed_ms % 1000) / 100 ))"
   if [ $status -eq 1 ]; then
     line="$(grep -m1 'FAILED' "$work/sim.log")"
     seed="$(echo "$line" | awk '{print $2}')"
     property="$(echo "$line" | sed 's/.*FAILED //')"
-    printf '%-42s %-8s %-28s %.1f s %s\n' "$name" "$seed" "$property" "$elapsed" "$options"
+    printf '%-42s %-8s %-28s %s s %s\n' "$name" "$seed" "$property" "$elapsed" "$options"
   else
-    printf '%-42s %-8s %-28s %.1f s\n' "$name" "-" "NOT CAUGHT in $max_seeds seeds" "$elapsed"
+    printf '%-42s %-8s %-28s %s s\n' "$name" "-" "NOT CAUGHT in $max_seeds seeds" "$elapsed"
     escaped=$((escaped + 1))
   fi
 done
