@@ -96,6 +96,13 @@ final class PeerService extends PeerGrpc.PeerImplBase {
                     reset(Status.INVALID_ARGUMENT, "undecodable message from node " + from + ": " + e.getMessage());
                     return;
                 }
+                if (m.from() != from) {
+                    // The stream belongs to the node its hello named: a message claiming another
+                    // sender (a vote "from" a third node, say) is a bug or an impersonation.
+                    metrics.messagesDropped.add(frame.getBatch().getMessagesCount());
+                    reset(Status.INVALID_ARGUMENT, "a message from node " + m.from() + " on node " + from + "'s stream");
+                    return;
+                }
                 if (m.type() == MessageType.SNAPSHOT) {
                     // A snapshot travels on InstallSnapshot, delivered only once its files are
                     // committed; here it would name files this node does not hold.

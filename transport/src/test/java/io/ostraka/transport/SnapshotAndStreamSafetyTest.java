@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Found by review in the peer transport: a snapshot file that reads short fails its transfer; a
- * SNAPSHOT on the message stream is refused; a resumed transfer delivers the message of the call
+ * SNAPSHOT on the message stream, or a message claiming another sender, is refused; a resumed transfer delivers the message of the call
  * that completed it; snapshot commits do not stall forwards.
  */
 class SnapshotAndStreamSafetyTest {
@@ -67,6 +67,22 @@ class SnapshotAndStreamSafetyTest {
                     () -> !nodes.inbound(2).received().isEmpty() || raw.error.isDone());
             assertThat(nodes.inbound(2).received()).as("messages delivered from the batch").isEmpty();
             assertThat(raw.awaitError().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        }
+    }
+
+    /** A stream carries its hello's node's messages only: one claiming another sender resets it. */
+    @Test
+    void aMessageClaimingAnotherSenderIsRefused() throws Exception {
+        try (Nodes nodes = Nodes.started(root, 2);
+             MessagingTest.RawStream raw = new MessagingTest.RawStream(nodes.transport(2).port())) {
+            raw.send(MessagingTest.hello("test-cluster", 7, 2, TransportConfig.PROTOCOL_VERSION));
+            raw.awaitAck();
+            raw.send(MessagingTest.batch(Msgs.append(1, 7, 2, 1), Msgs.append(1, 3, 2, 1)));
+            Await.until("the batch delivered or the stream reset",
+                    () -> !nodes.inbound(2).received().isEmpty() || raw.error.isDone());
+            assertThat(nodes.inbound(2).received()).as("messages delivered from the batch").isEmpty();
+            assertThat(raw.awaitError().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(raw.awaitError().getDescription()).contains("from node 3 on node 7's stream");
         }
     }
 
