@@ -29,10 +29,11 @@ final class Errors {
         ErrorCode code = switch (status.getCode()) {
             case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
             case DEADLINE_EXCEEDED -> ErrorCode.TIMEOUT;
-            // Not our own cancel (the deadline sweeper's reads as DEADLINE_EXCEEDED above, and a
-            // closing client fails its calls STOPPED): the server reset the call, as a node does
-            // when it shuts down. The outcome is unknown and another node may answer: a read is
-            // retried freely, and a write is safe to retry with its session.
+            // Not our own cancel (the deadline sweeper's reads as DEADLINE_EXCEEDED above, a
+            // closing client fails its calls STOPPED, and a cancelled caller context is caught
+            // by RequestRunner before this): the server reset the call, as a node does when it
+            // shuts down. The outcome is unknown and another node may answer: a read is retried
+            // freely, and a write is safe to retry with its session.
             case CANCELLED -> ErrorCode.UNAVAILABLE;
             case INVALID_ARGUMENT, OUT_OF_RANGE, RESOURCE_EXHAUSTED -> ErrorCode.INVALID_REQUEST;
             default -> ErrorCode.INTERNAL;

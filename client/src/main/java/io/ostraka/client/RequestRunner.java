@@ -164,6 +164,12 @@ final class RequestRunner {
         final Duration timeout;
         final boolean confirmsLeader;
         final long deadlineNanos;
+        /**
+         * The caller's gRPC context: a call is bound to it, and its cancellation fails the call
+         * with CANCELLED, which must end the request rather than be retried (a retry runs on the
+         * client's pool, outside that context, and would send it again).
+         */
+        final io.grpc.Context callerContext = io.grpc.Context.current();
         final CompletableFuture<R> result = new CompletableFuture<>();
         // Touched by one attempt at a time: attempts are sequential.
         int attempts;
@@ -182,6 +188,10 @@ final class RequestRunner {
         void attempt() {
             if (result.isDone()) {
                 return; // cancelled by the caller
+            }
+            if (callerContext.isCancelled()) {
+                result.completeExceptionally(callerCancelled());
+                return;
             }
             long remainingNanos = deadlineNanos - System.nanoTime();
             // An attempt with almost no time left can only time out on its own clipped deadline,
@@ -213,6 +223,10 @@ final class RequestRunner {
         }
 
         void failed(String target, Throwable t, boolean clipped) {
+            if (callerContext.isCancelled()) {
+                result.completeExceptionally(callerCancelled());
+                return;
+            }
             OstrakaClientException error = Errors.fromThrowable(t).withAttempts(attempts);
             // An attempt cut short by the request's own deadline says nothing about the cluster:
             // keep the server's previous answer (say NOT_LEADER) as the error to report.
@@ -260,6 +274,12 @@ final class RequestRunner {
             synchronized (random) { // a caller's RandomGenerator need not be thread-safe
                 return half + random.nextLong(half + 1);
             }
+        }
+
+        OstrakaClientException callerCancelled() {
+            return new OstrakaClientException(ErrorCode.INTERNAL, method.getBareMethodName() + " was abandoned: the caller's"
+                    + " gRPC context was cancelled" + (attempts > 0 ? " (a write sent before may still apply)" : ""),
+                    0, "", "", attempts, null);
         }
 
         OstrakaClientException timedOut() {
