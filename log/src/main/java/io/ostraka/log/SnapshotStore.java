@@ -32,8 +32,8 @@ public final class SnapshotStore {
     private final Path root;
     private final FileIo fileIo;
     private final int retained;
-    /** Per group, the directory name of the snapshot its log durably names: never pruned. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, String> named = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per group, the snapshot its log durably names: never pruned. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, SnapshotMetadata> named = new java.util.concurrent.ConcurrentHashMap<>();
     /** Temporary directories of writers not yet committed or aborted: pruning leaves them alone. */
     private final java.util.Set<Path> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -148,10 +148,11 @@ public final class SnapshotStore {
      */
     public void retainNamed(long groupId, SnapshotMetadata metadata) {
         if (metadata.index() == 0) {
-            named.remove(groupId);
-        } else {
-            named.put(groupId, name(metadata));
+            return;
         }
+        // The log's snapshot only moves forward; callers on different threads (a taken snapshot's
+        // record written, an install made durable) may report out of order.
+        named.merge(groupId, metadata, (held, offered) -> offered.index() >= held.index() ? offered : held);
     }
 
     private void prune(Path groupDir) throws IOException {
@@ -162,7 +163,8 @@ public final class SnapshotStore {
             }
         }
         List<Path> committed = committedDirectories(groupDir);
-        String keep = named.get(Long.parseLong(groupDir.getFileName().toString()));
+        SnapshotMetadata namedByLog = named.get(Long.parseLong(groupDir.getFileName().toString()));
+        String keep = namedByLog == null ? null : name(namedByLog);
         for (int k = 0; k < committed.size() - retained; k++) {
             if (!committed.get(k).getFileName().toString().equals(keep)) {
                 retire(groupDir, committed.get(k));

@@ -81,6 +81,7 @@ class SnapshotStoreTest {
         write(store, 4, "this node's next, not yet named by the log");
         assertThat(store.list(7)).extracting(s -> s.metadata().index()).containsExactly(3L, 4L, 1003L);
         store.retainNamed(7, new SnapshotMetadata(4, 2, JOINT));
+        store.retainNamed(7, new SnapshotMetadata(3, 2, JOINT)); // a late report of the older one
         write(store, 5, "and the one after");
         assertThat(store.list(7)).extracting(s -> s.metadata().index()).containsExactly(4L, 5L, 1003L);
     }

@@ -284,8 +284,10 @@ final class GroupRunner {
             return;
         }
         ConfState conf = core.status().conf();
-        if (!conf.isVoter(to)) {
-            // The core ignores such a request; without this the caller waited out its timeout.
+        if (core.role() == Role.LEADER && !conf.isVoter(to)) {
+            // The leader's core ignores such a request; without this the caller waited out its
+            // timeout. Only the leader's configuration is authoritative: a follower's may lag
+            // behind a promotion, so it forwards and lets the leader decide.
             done.completeExceptionally(new OstrakaException(ErrorCode.INVALID_REQUEST, "node " + to
                     + " is not a voter of group " + groupId + " (voters " + conf.voters() + "), so it cannot lead"));
             return;

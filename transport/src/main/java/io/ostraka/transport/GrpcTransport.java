@@ -367,6 +367,9 @@ public final class GrpcTransport implements Transport {
             boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
             timer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            snapshotReceives.shutdownNow();
+            callbacks.shutdownNow();
+            timer.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }
@@ -374,10 +377,9 @@ public final class GrpcTransport implements Transport {
     /**
      * Raft message streams are handled on the Netty thread that read them: decoding a batch and
      * queueing it on the group's event loop never blocks, and a detour through the callback pool
-     * would cost every message another thread wake-up. Snapshot and forward calls (file writes,
-     * proposals) keep the callback pool.
+     * would cost every message another thread wake-up. Snapshot receptions (file writes, commits
+     * with their fsync) run on threads of their own; forward calls keep the callback pool.
      */
-    /** Message streams run on the I/O thread that reads them; snapshot receptions on their own threads. */
     private static final class CallExecutors implements ServerCallExecutorSupplier {
         private final Executor snapshotReceives;
 
