@@ -377,10 +377,7 @@ final class SimNode {
         }
         sim.safety.onPersist(this, rd.entries());
         disk.append(rd.entries());
-        // As GroupRunner: a hard state that only moves the commit index is not written at all
-        // (a restarted node learns the commit from the leader), so restarts see a lower commit.
-        boolean writes = rd.snapshot() != null || !rd.entries().isEmpty() || rd.mustSync();
-        if (rd.hardState() != null && writes) {
+        if (rd.hardState() != null) {
             disk.setHardState(rd.hardState());
         }
     }
