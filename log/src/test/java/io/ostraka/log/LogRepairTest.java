@@ -3,11 +3,9 @@ package io.ostraka.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ostraka.log.segment.FileHandle;
-import io.ostraka.log.segment.FileIo;
 import io.ostraka.log.segment.NioFileIo;
-import java.io.IOException;
 import io.ostraka.raft.Entry;
+import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -89,25 +87,19 @@ class LogRepairTest {
     }
 
     /** Crashes (throws, and the command is abandoned) at the {@code n}-th segment delete. */
-    private static final class CrashAtDelete implements FileIo {
-        final FileIo d = NioFileIo.INSTANCE;
+    private static final class CrashAtDelete extends ForwardingFileIo {
         int deletesLeft;
 
         CrashAtDelete(int n) {
             deletesLeft = n;
         }
 
-        public FileHandle open(Path p, boolean c) throws IOException { return d.open(p, c); }
-        public FileHandle openReadOnly(Path p) throws IOException { return d.openReadOnly(p); }
-        public void forceDirectory(Path p) throws IOException { d.forceDirectory(p); }
-        public void rename(Path a, Path b) throws IOException { d.rename(a, b); }
-        public void createDirectories(Path p) throws IOException { d.createDirectories(p); }
-        public List<Path> list(Path p) throws IOException { return d.list(p); }
+        @Override
         public void delete(Path p) throws IOException {
             if (--deletesLeft == 0) {
                 throw new IOException("simulated crash before deleting " + p);
             }
-            d.delete(p);
+            super.delete(p);
         }
     }
 

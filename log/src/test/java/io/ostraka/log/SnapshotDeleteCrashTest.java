@@ -3,14 +3,11 @@ package io.ostraka.log;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ostraka.log.segment.FileHandle;
-import io.ostraka.log.segment.FileIo;
 import io.ostraka.log.segment.NioFileIo;
 import io.ostraka.raft.SnapshotMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,21 +23,15 @@ class SnapshotDeleteCrashTest {
     Path directory;
 
     /** Crashes (throws, and the store is abandoned) just before a snapshot's directory, of any state, is removed. */
-    private static final class CrashBeforeRmdir implements FileIo {
-        final FileIo d = NioFileIo.INSTANCE;
+    private static final class CrashBeforeRmdir extends ForwardingFileIo {
         volatile boolean armed;
 
-        public FileHandle open(Path p, boolean c) throws IOException { return d.open(p, c); }
-        public FileHandle openReadOnly(Path p) throws IOException { return d.openReadOnly(p); }
-        public void forceDirectory(Path p) throws IOException { d.forceDirectory(p); }
-        public void rename(Path a, Path b) throws IOException { d.rename(a, b); }
-        public void createDirectories(Path p) throws IOException { d.createDirectories(p); }
-        public List<Path> list(Path p) throws IOException { return d.list(p); }
+        @Override
         public void delete(Path p) throws IOException {
             if (armed && Files.isDirectory(p) && p.getFileName().toString().matches("\\d+-\\d+.*")) {
                 throw new IOException("simulated crash before removing " + p);
             }
-            d.delete(p);
+            super.delete(p);
         }
     }
 
