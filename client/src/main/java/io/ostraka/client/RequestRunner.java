@@ -2,6 +2,7 @@ package io.ostraka.client;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -169,7 +170,7 @@ final class RequestRunner {
          * with CANCELLED, which must end the request rather than be retried (a retry runs on the
          * client's pool, outside that context, and would send it again).
          */
-        final io.grpc.Context callerContext = io.grpc.Context.current();
+        final Context callerContext = Context.current();
         final CompletableFuture<R> result = new CompletableFuture<>();
         // Touched by one attempt at a time: attempts are sequential.
         int attempts;

@@ -354,7 +354,7 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
         requireUsable();
         if (!storage.isNativeSnapshot(directory)) {
             if (!Files.exists(directory.resolve(SNAPSHOT_FILE))) {
-                throw new CorruptSnapshotException(Files.exists(directory.resolve("checkpoint.manifest"))
+                throw new CorruptSnapshotException(RocksKvStorage.isCheckpoint(directory)
                         ? "snapshot " + directory + " is a RocksDB checkpoint, which a state machine in memory cannot restore"
                         : "snapshot " + directory + " has no " + SNAPSHOT_FILE);
             }

@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,9 +35,9 @@ public final class SnapshotStore {
     private final FileIo fileIo;
     private final int retained;
     /** Per group, the snapshot its log durably names: never pruned. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, SnapshotMetadata> named = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, SnapshotMetadata> named = new ConcurrentHashMap<>();
     /** Temporary directories of writers not yet committed or aborted: pruning leaves them alone. */
-    private final java.util.Set<Path> writing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Path> writing = ConcurrentHashMap.newKeySet();
 
     public SnapshotStore(Path root, FileIo fileIo, int retained) {
         Invariants.check(retained >= 1, "must retain at least one snapshot, not %d", retained);
@@ -155,7 +157,7 @@ public final class SnapshotStore {
         named.merge(groupId, metadata, (held, offered) -> offered.index() >= held.index() ? offered : held);
     }
 
-    private void prune(Path groupDir) throws IOException {
+    private void prune(long groupId, Path groupDir) throws IOException {
         for (Path dir : fileIo.list(groupDir)) {
             String name = dir.getFileName().toString();
             if ((name.endsWith(TEMP_SUFFIX) && !writing.contains(dir)) || name.endsWith(DELETING_SUFFIX)) {
@@ -163,7 +165,7 @@ public final class SnapshotStore {
             }
         }
         List<Path> committed = committedDirectories(groupDir);
-        SnapshotMetadata namedByLog = named.get(Long.parseLong(groupDir.getFileName().toString()));
+        SnapshotMetadata namedByLog = named.get(groupId);
         String keep = namedByLog == null ? null : name(namedByLog);
         for (int k = 0; k < committed.size() - retained; k++) {
             if (!committed.get(k).getFileName().toString().equals(keep)) {
@@ -246,7 +248,7 @@ public final class SnapshotStore {
             }
             fileIo.rename(directory, target);
             fileIo.forceDirectory(groupDir);
-            prune(groupDir);
+            prune(groupId, groupDir);
             return new StoredSnapshot(groupId, metadata, target, manifest);
         }
 

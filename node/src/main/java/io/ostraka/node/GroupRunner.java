@@ -283,14 +283,16 @@ final class GroupRunner {
         if (refuseIfFailed(done)) {
             return;
         }
-        ConfState conf = core.status().conf();
-        if (core.role() == Role.LEADER && !conf.isVoter(to)) {
-            // The leader's core ignores such a request; without this the caller waited out its
-            // timeout. Only the leader's configuration is authoritative: a follower's may lag
-            // behind a promotion, so it forwards and lets the leader decide.
-            done.completeExceptionally(new OstrakaException(ErrorCode.INVALID_REQUEST, "node " + to
-                    + " is not a voter of group " + groupId + " (voters " + conf.voters() + "), so it cannot lead"));
-            return;
+        // The leader's core ignores a transfer to a non-voter; without this the caller waited out
+        // its timeout. Only the leader's configuration is authoritative: a follower's may lag
+        // behind a promotion, so it forwards and lets the leader decide.
+        if (core.role() == Role.LEADER) {
+            ConfState conf = core.status().conf();
+            if (!conf.isVoter(to)) {
+                done.completeExceptionally(new OstrakaException(ErrorCode.INVALID_REQUEST, "node " + to
+                        + " is not a voter of group " + groupId + " (voters " + conf.voters() + "), so it cannot lead"));
+                return;
+            }
         }
         transferWaiters.removeIf(w -> w.getValue().isDone());
         transferWaiters.add(Map.entry(to, done));

@@ -70,9 +70,9 @@ public final class RaftNode implements AutoCloseable, Inbound {
 
     /** Opens (bootstrapping it if new and given initial members) a group on this node. */
     public RaftGroup openGroup(GroupSpec spec) throws IOException {
-        if (groups.containsKey(spec.groupId())) {
-            throw new IllegalStateException("group " + spec.groupId() + " is already open on node " + options.nodeId());
-        }
+        // Checked here, before a new group's storage is bootstrapped, and again on the loop, where
+        // groups are added (two concurrent opens).
+        refuseIfOpen(spec.groupId());
         if (spec.storage().view().lastIndex() == 0 && spec.storage().view().hardState().isEmpty()
                 && spec.storage().view().snapshot().isEmpty() && !spec.initialMembers().isEmpty()) {
             List<Long> voters = new ArrayList<>();
@@ -94,9 +94,7 @@ public final class RaftNode implements AutoCloseable, Inbound {
         CompletableFuture<GroupRunner> created = new CompletableFuture<>();
         loop.execute(() -> {
             try {
-                if (groups.containsKey(spec.groupId())) { // a concurrent open got here first
-                    throw new IllegalStateException("group " + spec.groupId() + " is already open on node " + options.nodeId());
-                }
+                refuseIfOpen(spec.groupId());
                 GroupRunner runner = new GroupRunner(spec.groupId(), this, loop, factory, spec.storage(),
                         spec.snapshots(), spec.stateMachine(), known);
                 loop.attach(runner);
@@ -118,6 +116,12 @@ public final class RaftNode implements AutoCloseable, Inbound {
                 throw io;
             }
             throw e;
+        }
+    }
+
+    private void refuseIfOpen(long groupId) {
+        if (groups.containsKey(groupId)) {
+            throw new IllegalStateException("group " + groupId + " is already open on node " + options.nodeId());
         }
     }
 

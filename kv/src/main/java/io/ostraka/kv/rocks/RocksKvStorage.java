@@ -197,6 +197,11 @@ public final class RocksKvStorage implements KvStorage {
 
     @Override
     public boolean isNativeSnapshot(Path directory) {
+        return isCheckpoint(directory);
+    }
+
+    /** Whether {@code directory} holds a RocksDB checkpoint snapshot (whatever storage asks). */
+    public static boolean isCheckpoint(Path directory) {
         return Files.exists(directory.resolve(CheckpointManifest.FILE_NAME));
     }
 

@@ -5,12 +5,17 @@ import io.ostraka.kv.ReadConsistency;
 import io.ostraka.server.resp.RespCommands.Call;
 import io.ostraka.server.resp.RespCommands.Spec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 import static io.ostraka.server.resp.RespCommands.done;
 
@@ -155,8 +160,8 @@ final class ServerCommands {
      * categories are read and write (each command is one of them).
      */
     private static RespReply commandList(Call call) {
-        java.util.Collection<Spec> specs = call.commands().specs();
-        java.util.function.Predicate<Spec> keep = spec -> true;
+        Collection<Spec> specs = call.commands().specs();
+        Predicate<Spec> keep = spec -> true;
         if (call.argc() != 2) {
             if (call.argc() != 5 || !call.keyword(2).equals("FILTERBY")) {
                 return RespErrors.SYNTAX;
@@ -170,7 +175,7 @@ final class ServerCommands {
                     if (glob == null) {
                         return RespReply.error("ERR pattern longer than " + GlobPattern.PATTERN_BYTES_MAX + " bytes");
                     }
-                    keep = spec -> glob.matches(spec.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    keep = spec -> glob.matches(spec.name().getBytes(StandardCharsets.UTF_8));
                 }
                 default -> {
                     return RespErrors.SYNTAX;
@@ -208,7 +213,7 @@ final class ServerCommands {
 
     private static CompletableFuture<RespReply> info(Call call) {
         // Redis 7 takes any number of sections; none means the default set.
-        java.util.Set<String> sections = new java.util.HashSet<>();
+        Set<String> sections = new HashSet<>();
         for (int i = 1; i < call.argc(); i++) {
             sections.add(call.argString(i).toLowerCase(Locale.ROOT));
         }
