@@ -23,19 +23,10 @@ class LogRepairTest {
     @Test
     void truncatingAtTheReportedOffsetLetsTheLogOpenWithThePrefix() throws Exception {
         LogEngineConfig config = TestEngines.small(directory).withCacheBytesMax(0);
-        try (LogEngine engine = LogEngine.open(config)) {
-            for (long i = 1; i <= 20; i++) {
-                engine.group(1).append(List.of(Entry.normal(1, i, new byte[100])));
-            }
-        }
+        append(config, 20, 100);
         Path segment = directory.resolve("segments").resolve(String.format("%020d.seg", 1));
         TornWriteTest.flipBit(segment, 32 + 5 * 160 + 40, new Random(1));
-        LogCorruptionException error = null;
-        try {
-            LogEngine.open(config).close();
-        } catch (LogCorruptionException e) {
-            error = e;
-        }
+        LogCorruptionException error = openFailure(config);
         assertThat(error).isNotNull();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(LogRepair.run(new String[] {"bogus"}, NioFileIo.INSTANCE, new PrintStream(out, true, StandardCharsets.UTF_8))).isEqualTo(2);
@@ -55,20 +46,10 @@ class LogRepairTest {
     @Test
     void repairingASealedSegmentRequiresDroppingTheLaterOnes() throws Exception {
         LogEngineConfig config = TestEngines.small(directory).withCacheBytesMax(0).withRelocation(0, 1000);
-        try (LogEngine engine = LogEngine.open(config)) {
-            for (long i = 1; i <= 300; i++) {
-                engine.group(1).append(List.of(Entry.normal(1, i, new byte[500])));
-            }
-            assertThat(engine.segmentIds().size()).isGreaterThan(2);
-        }
+        assertThat(append(config, 300, 500)).as("segments").isGreaterThan(2);
         Path first = directory.resolve("segments").resolve(String.format("%020d.seg", 1));
         TornWriteTest.flipBit(first, 5_000, new Random(3));
-        LogCorruptionException error = null;
-        try {
-            LogEngine.open(config).close();
-        } catch (LogCorruptionException e) {
-            error = e;
-        }
+        LogCorruptionException error = openFailure(config);
         assertThat(error).isNotNull();
         assertThat(error.file()).isEqualTo(first);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -111,31 +92,16 @@ class LogRepairTest {
     @Test
     void aCrashPartWayLeavesTheSameRepairToRunAgain() throws Exception {
         LogEngineConfig config = TestEngines.small(directory).withCacheBytesMax(0).withRelocation(0, 1000);
-        try (LogEngine engine = LogEngine.open(config)) {
-            for (long i = 1; i <= 400; i++) {
-                engine.group(1).append(List.of(Entry.normal(1, i, new byte[500])));
-            }
-            assertThat(engine.segmentIds().size()).isGreaterThan(3);
-        }
+        assertThat(append(config, 400, 500)).as("segments").isGreaterThan(3);
         Path segments = directory.resolve("segments");
         Path first = segments.resolve(String.format("%020d.seg", 1));
         TornWriteTest.flipBit(first, 5_000, new Random(3));
-        LogCorruptionException error = null;
-        try {
-            LogEngine.open(config).close();
-        } catch (LogCorruptionException e) {
-            error = e;
-        }
+        LogCorruptionException error = openFailure(config);
         assertThat(error).isNotNull();
         String[] drop = {first.toString(), Long.toString(error.offsetBytes()), "--drop-later-segments"};
         PrintStream print = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         assertThatThrownBy(() -> LogRepair.run(drop, new CrashAtDelete(2), print)).hasMessageContaining("simulated crash");
-        LogCorruptionException again = null;
-        try {
-            LogEngine.open(config).close();
-        } catch (LogCorruptionException e) {
-            again = e;
-        }
+        LogCorruptionException again = openFailure(config);
         assertThat(again).as("recovery after the interrupted repair").isNotNull();
         assertThat(again.file()).isEqualTo(first);
         assertThat(again.offsetBytes()).isEqualTo(error.offsetBytes());
@@ -144,6 +110,26 @@ class LogRepairTest {
             assertThat(engine.segmentIds()).containsExactly(1L);
             long last = engine.group(1).lastIndex();
             assertThat(engine.group(1).entries(1, last + 1, Long.MAX_VALUE)).hasSize((int) last);
+        }
+    }
+
+    /** Appends {@code count} entries of {@code bytes} bytes to group 1; returns how many segments hold them. */
+    private static int append(LogEngineConfig config, int count, int bytes) throws Exception {
+        try (LogEngine engine = LogEngine.open(config)) {
+            for (long i = 1; i <= count; i++) {
+                engine.group(1).append(List.of(Entry.normal(1, i, new byte[bytes])));
+            }
+            return engine.segmentIds().size();
+        }
+    }
+
+    /** The corruption recovery refuses to open the log for, or null if it opens. */
+    private static LogCorruptionException openFailure(LogEngineConfig config) throws Exception {
+        try {
+            LogEngine.open(config).close();
+            return null;
+        } catch (LogCorruptionException e) {
+            return e;
         }
     }
 }
