@@ -24,6 +24,8 @@ final class LocalTransport implements Transport {
     static final class Network implements AutoCloseable {
         final ConcurrentHashMap<Long, LocalTransport> nodes = new ConcurrentHashMap<>();
         final Set<Long> down = ConcurrentHashMap.newKeySet();
+        /** Messages this drops are lost silently, as on a lossy link (a test's finer partitions). */
+        volatile java.util.function.Predicate<Message> drop = m -> false;
         final ExecutorService delivery = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "local-network");
             t.setDaemon(true);
@@ -71,6 +73,9 @@ final class LocalTransport implements Transport {
     public void send(List<Message> messages) {
         for (Message m : messages) {
             network.delivery.execute(() -> {
+                if (network.drop.test(m)) {
+                    return;
+                }
                 LocalTransport peer = reachable(m.to());
                 if (peer == null) {
                     inbound.reportUnreachable(m.groupId(), m.to());
