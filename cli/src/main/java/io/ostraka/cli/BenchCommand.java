@@ -83,24 +83,19 @@ final class BenchCommand implements Callable<Integer> {
                 loops.add(loop(c.async(), new SplittableRandom(i + 17), value));
             }
             long warmupNanos = ClientOptions.duration(warmup).toNanos();
-            TimeUnit.NANOSECONDS.sleep(warmupNanos);
+            if (warmupNanos > 0) {
+                // The warm-up runs the measurement's own code (recording each operation, the
+                // per-second report), so that the JIT compiles it before the measurement starts:
+                // compiled during it, it cost the first seconds' latency and took CPU from the
+                // cluster being measured.
+                progress("warm-up ", System.nanoTime(), System.nanoTime() + warmupNanos, 0);
+            }
             recorder.reset();
             done.set(0);
             errors.set(0);
             measuring = true;
             long start = System.nanoTime();
-            long deadline = start + ClientOptions.duration(duration).toNanos();
-            Histogram total = null;
-            long lastDone = 0;
-            while (ops > 0 ? done.get() < ops : System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(1000);
-                Histogram interval = recorder.getIntervalHistogram();
-                total = total == null ? interval.copy() : add(total, interval);
-                long now = done.get();
-                System.out.printf("%6.1fs %8d ops/s  p50 %7.0f us  p99 %8.0f us  errors %d%n", (System.nanoTime() - start) / 1e9,
-                        now - lastDone, interval.getValueAtPercentile(50) / 1e3, interval.getValueAtPercentile(99) / 1e3, errors.get());
-                lastDone = now;
-            }
+            Histogram total = progress("", start, start + ClientOptions.duration(duration).toNanos(), ops);
             stop = true;
             double seconds = (System.nanoTime() - start) / 1e9;
             Histogram last = recorder.getIntervalHistogram();
@@ -113,6 +108,28 @@ final class BenchCommand implements Callable<Integer> {
                 c.close();
             }
         }
+    }
+
+    /**
+     * Prints a progress line a second until {@code deadline} (or until {@code opsTarget}
+     * operations are done, when positive) and returns the latencies recorded meanwhile.
+     */
+    private Histogram progress(String phase, long start, long deadline, long opsTarget) throws InterruptedException {
+        Histogram total = null;
+        long lastDone = 0;
+        while (opsTarget > 0 ? done.get() < opsTarget : System.nanoTime() < deadline) {
+            long sleepNanos = opsTarget > 0 ? TimeUnit.SECONDS.toNanos(1)
+                    : Math.max(1, Math.min(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime()));
+            TimeUnit.NANOSECONDS.sleep(sleepNanos);
+            Histogram interval = recorder.getIntervalHistogram();
+            total = total == null ? interval.copy() : add(total, interval);
+            long now = done.get();
+            System.out.printf("%s%6.1fs %8d ops/s  p50 %7.0f us  p99 %8.0f us  errors %d%n", phase, (System.nanoTime() - start) / 1e9,
+                    Math.round((now - lastDone) * 1e9 / sleepNanos), interval.getValueAtPercentile(50) / 1e3,
+                    interval.getValueAtPercentile(99) / 1e3, errors.get());
+            lastDone = now;
+        }
+        return total;
     }
 
     private static Histogram add(Histogram total, Histogram more) {
@@ -138,12 +155,11 @@ final class BenchCommand implements Callable<Integer> {
                 ? client.get(key, ReadOptions.of(consistency))
                 : client.put(key, value);
         op.whenComplete((r, e) -> {
-            if (measuring) {
-                recorder.recordValue(Math.max(1, System.nanoTime() - start));
-                done.incrementAndGet();
-                if (e != null) {
-                    errors.incrementAndGet();
-                }
+            // Recorded in the warm-up too (then discarded): the same code runs in both.
+            recorder.recordValue(Math.max(1, System.nanoTime() - start));
+            done.incrementAndGet();
+            if (e != null) {
+                errors.incrementAndGet();
             }
             next(client, random, value, finished);
         });
