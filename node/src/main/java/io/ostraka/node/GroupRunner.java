@@ -102,7 +102,9 @@ final class GroupRunner {
         void serve(StateMachine sm) {
             try {
                 future.complete(query.apply(sm));
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // The caller's query, not the group, failed (even with an Error such as a stack
+                // overflow or an assertion): it answers this read and stops nothing else.
                 future.completeExceptionally(e);
             }
         }
@@ -416,7 +418,10 @@ final class GroupRunner {
             case NOT_LEADER -> OstrakaException.notLeader(r.leaderHint(), null);
             case TRANSFER_IN_PROGRESS -> new OstrakaException(ErrorCode.NOT_LEADER, r.detail(), r.leaderHint(), null);
             case UNCOMMITTED_LIMIT -> new OstrakaException(ErrorCode.TIMEOUT, "overloaded: " + r.detail());
-            case CONF_CHANGE_PENDING, INVALID_CONF_CHANGE -> new OstrakaException(ErrorCode.INVALID_REQUEST, r.detail());
+            // Transient, like the limit above: the change was not made, and a retry once the
+            // pending one commits can succeed.
+            case CONF_CHANGE_PENDING -> new OstrakaException(ErrorCode.TIMEOUT, "busy: " + r.detail() + "; retry once it commits");
+            case INVALID_CONF_CHANGE -> new OstrakaException(ErrorCode.INVALID_REQUEST, r.detail());
         };
     }
 
