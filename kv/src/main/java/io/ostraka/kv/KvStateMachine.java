@@ -282,6 +282,11 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
         return sessions.size();
     }
 
+    /** The bytes of the results remembered for every session together ({@link KvConfig#sessionResultBytesMax()}). */
+    public long sessionResultBytes() {
+        return sessions.resultBytes();
+    }
+
     /** The last sequence applied for {@code sessionId}, or 0 if the session is unknown. */
     public long lastSequence(long sessionId) {
         KvSession session = sessions.get(sessionId);

@@ -13,6 +13,9 @@ import java.util.TreeSet;
  * whose last activity is below {@code i - sessionIdleIndexesMax} is dropped; and opening a session
  * beyond {@code sessionsMax} drops the least recently active one. Both orders are total
  * (activity index, then session id), so all replicas drop the same sessions at the same index.
+ * Remembered results are bounded in total too: a result that takes them past
+ * {@link KvConfig#sessionResultBytesMax()} drops the least recently active other sessions until
+ * they fit (the same function of the log, so the same drops everywhere).
  *
  * <p>Every change made while applying a command is also added to that command's
  * {@link KvWriteBatch}, so a durable store persists the table atomically with the data.
@@ -23,6 +26,8 @@ final class SessionTable {
     // Invariant: byActivity holds exactly the sessions of byId, ordered by (lastActiveIndex, id).
     private final TreeSet<KvSession> byActivity = new TreeSet<>(
             Comparator.comparingLong(KvSession::lastActiveIndex).thenComparingLong(KvSession::id));
+    /** The bytes of every session's remembered result. */
+    private long resultBytes;
 
     SessionTable(KvConfig config) {
         this.config = config;
@@ -78,7 +83,16 @@ final class SessionTable {
         }
         KvSession session = new KvSession(id, sequence, result, index);
         add(session);
+        // The newest session is the last by activity (its index is the highest): never dropped here.
+        while (resultBytes > config.sessionResultBytesMax() && byActivity.first() != session) {
+            remove(byActivity.first(), changes);
+        }
         changes.putSession(session);
+    }
+
+    /** The bytes of every session's remembered result. */
+    long resultBytes() {
+        return resultBytes;
     }
 
     /** Visits sessions in id order (for snapshots). */
@@ -96,6 +110,7 @@ final class SessionTable {
     private void add(KvSession session) {
         byId.put(session.id(), session);
         byActivity.add(session);
+        resultBytes += session.lastResult().length;
         Invariants.check(byId.size() == byActivity.size(), "session indexes disagree: %d by id, %d by activity",
                 byId.size(), byActivity.size());
     }
@@ -103,6 +118,7 @@ final class SessionTable {
     private void remove(KvSession session, KvWriteBatch changes) {
         byId.remove(session.id());
         boolean removed = byActivity.remove(session);
+        resultBytes -= session.lastResult().length;
         Invariants.check(removed, "session %d missing from the activity order", session.id());
         if (changes != null) {
             changes.deleteSession(session.id());

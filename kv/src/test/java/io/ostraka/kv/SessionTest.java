@@ -106,6 +106,43 @@ class SessionTest {
         assertThat(s(kv.machine.get(b("n")).value())).isEqualTo("1");
     }
 
+    /**
+     * Remembered results are bounded in total, not only per result and in number: a few hundred
+     * bytes of commands (a batch of four GETs of a 1 MiB value, per session) pinned 4 MiB each in
+     * every replica's memory and snapshot. A result past the budget drops the least recently
+     * active other sessions; their clients get SESSION_EXPIRED, never a second apply.
+     */
+    @Test
+    void rememberedResultsStayWithinTheirByteBudgetByDroppingTheLeastRecentlyActive() {
+        long budget = 3L * KvLimits.VALUE_BYTES_MAX + 1024;
+        KvFixture kv = new KvFixture(new KvConfig(1_000_000, 100, budget));
+        kv.apply(KvCommand.put(b("big"), new byte[KvLimits.VALUE_BYTES_MAX]));
+        long[] ids = new long[8];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = kv.openSession();
+            KvCommand read = KvCommand.batch(new KvOp.Get(b("big"))).withSession(ids[i], 1);
+            assertThat(kv.apply(read).status()).isEqualTo(KvStatus.OK);
+            assertThat(kv.machine.sessionResultBytes()).isLessThanOrEqualTo(budget);
+        }
+        // Three results of 1 MiB fit: the three most recent sessions are kept, the others dropped.
+        assertThat(kv.machine.sessionCount()).isEqualTo(3);
+        KvCommand oldest = KvCommand.increment(b("n")).withSession(ids[0], 2);
+        assertThat(kv.apply(oldest).status()).isEqualTo(KvStatus.SESSION_EXPIRED);
+        assertThat(kv.machine.get(b("n")).status()).isEqualTo(KvStatus.NOT_FOUND);
+        KvResult newest = kv.apply(KvCommand.batch(new KvOp.Get(b("big"))).withSession(ids[7], 1));
+        assertThat(newest.status()).as("a retry of a kept session's write is still answered").isEqualTo(KvStatus.OK);
+
+        // A single result larger than the budget is still remembered: it drops every other session.
+        KvFixture tight = new KvFixture(new KvConfig(1_000_000, 100, 1024));
+        tight.apply(KvCommand.put(b("big"), new byte[4096]));
+        long a = tight.openSession();
+        long c = tight.openSession();
+        tight.apply(KvCommand.increment(b("n")).withSession(a, 1));
+        assertThat(tight.apply(KvCommand.batch(new KvOp.Get(b("big"))).withSession(c, 1)).status()).isEqualTo(KvStatus.OK);
+        assertThat(tight.machine.sessionCount()).isEqualTo(1);
+        assertThat(tight.machine.lastSequence(c)).isEqualTo(1);
+    }
+
     @Test
     void idleSessionsExpireAfterTheConfiguredNumberOfIndexes() {
         KvFixture kv = new KvFixture(new KvConfig(10, 100));

@@ -71,10 +71,14 @@ record CheckpointManifest(long appliedIndex, List<FileDigest> files) {
         }
         long appliedIndex = parseLong(manifestFile, field(manifestFile, lines[1], "applied-index", 2)[1]);
         List<FileDigest> files = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 2; i < lines.length - 1; i++) {
             String[] parts = field(manifestFile, lines[i], "file", 4);
             if (!SAFE_NAME.matcher(parts[1]).matches()) {
                 throw corrupt(manifestFile, "bad file name \"" + parts[1] + "\"");
+            }
+            if (!names.add(parts[1])) {
+                throw corrupt(manifestFile, "file \"" + parts[1] + "\" listed twice");
             }
             files.add(new FileDigest(parts[1], parseLong(manifestFile, parts[2]), parseHex(manifestFile, parts[3])));
         }
