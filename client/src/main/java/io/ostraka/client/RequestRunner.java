@@ -84,6 +84,10 @@ final class RequestRunner {
      */
     <Q, R> CompletableFuture<R> once(String address, MethodDescriptor<Q, R> method, Q request, Duration timeout) {
         CompletableFuture<R> result = new CompletableFuture<>();
+        // Pending like any request: close() fails it, even when closed from a callback (which
+        // cannot wait for the channels) and with the deadline sweeper already stopped.
+        pending.add(result);
+        result.whenComplete((r, e) -> pending.remove(result));
         ManagedChannel channel;
         try {
             channel = router.channel(address);
@@ -239,7 +243,7 @@ final class RequestRunner {
                 return;
             }
             long delayNanos;
-            boolean redirected = error.code() == ErrorCode.NOT_LEADER && !error.leaderAddress().isEmpty()
+            boolean redirected = error.code() == ErrorCode.NOT_LEADER && Router.isHostPort(error.leaderAddress())
                     && !error.leaderAddress().equals(target);
             if (error.code() == ErrorCode.NOT_LEADER) {
                 router.notLeader(target, error.leaderAddress());
@@ -255,15 +259,39 @@ final class RequestRunner {
                 return;
             }
             try {
-                scheduler.schedule(this::attempt, delayNanos, TimeUnit.NANOSECONDS);
+                scheduler.schedule(this::scheduledAttempt, delayNanos, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
                 result.completeExceptionally(new OstrakaClientException(ErrorCode.STOPPED, "the client is closed"));
             }
         }
 
+        /**
+         * A retry, on the client's scheduler thread. It may complete the caller's future (a
+         * timeout, a cancelled caller, a closed client), so it runs as a callback: the caller's
+         * code chained there must not block this thread, which enforces every request's deadline
+         * and runs every retry. Nothing it throws may go unanswered.
+         */
+        void scheduledAttempt() {
+            boolean outer = !IN_CALLBACK.get();
+            IN_CALLBACK.set(true);
+            try {
+                attempt();
+            } catch (RuntimeException e) {
+                result.completeExceptionally(new OstrakaClientException(ErrorCode.INTERNAL,
+                        method.getBareMethodName() + " failed in the client: " + e, 0, "", "", attempts, e));
+            } finally {
+                if (outer) {
+                    IN_CALLBACK.set(false);
+                }
+            }
+        }
+
         /** Equal jitter: half the exponential step, plus a random part of the other half. */
         long nextBackoffNanos() {
-            long step = backoffInitialNanos << Math.min(backoffs, 30);
+            long step = backoffInitialNanos;
+            for (int i = 0; i < backoffs && step < backoffMaxNanos; i++) {
+                step <<= 1; // stops at the maximum, long before it could overflow
+            }
             if (step <= 0 || step > backoffMaxNanos) {
                 step = backoffMaxNanos;
             }

@@ -44,15 +44,35 @@ final class Router {
         }
     }
 
-    /** {@code address} said it is not the leader; {@code hint} (may be empty) names who is. */
+    /**
+     * {@code address} said it is not the leader; {@code hint} (may be empty) names who is. A hint
+     * that is not host:port (a misconfigured or hostile server) is not followed.
+     */
     void notLeader(String address, String hint) {
         synchronized (lock) {
-            if (hint != null && !hint.isEmpty() && !hint.equals(address)) {
+            if (isHostPort(hint) && !hint.equals(address)) {
                 leader = hint;
+                retire(address);
             } else {
                 forget(address);
             }
         }
+    }
+
+    private static final java.util.regex.Pattern HOST_PORT =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):([0-9]{1,5})");
+
+    /** Whether {@code s} is host:port (a name or IPv4 address, or an IPv6 address in brackets; port 1–65535). */
+    static boolean isHostPort(String s) {
+        if (s == null) {
+            return false;
+        }
+        java.util.regex.Matcher m = HOST_PORT.matcher(s);
+        if (!m.matches()) {
+            return false;
+        }
+        int port = Integer.parseInt(m.group(2));
+        return port >= 1 && port <= 65_535;
     }
 
     /** {@code address} could not serve the call (unreachable, stopping, no quorum): try another node. */
@@ -69,6 +89,21 @@ final class Router {
         int position = endpoints.indexOf(address);
         // Move past the failed endpoint (or simply on, if it was a hinted address).
         nextEndpoint = position >= 0 ? position + 1 : nextEndpoint + 1;
+        retire(address);
+    }
+
+    /**
+     * Shuts down the channel to {@code address} if it is a hinted address (not a configured
+     * endpoint) that is no longer believed to lead: else every hint a server ever gave would keep
+     * a channel open until close(). Calls in flight on it finish first (a graceful shutdown).
+     */
+    private void retire(String address) {
+        if (!endpoints.contains(address) && !address.equals(leader)) {
+            ManagedChannel channel = channels.remove(address);
+            if (channel != null) {
+                channel.shutdown();
+            }
+        }
     }
 
     /** The largest response the client accepts (see {@link #channel}). */
@@ -87,8 +122,19 @@ final class Router {
             // The inbound limit is above anything a server sends: a scan or batch answers up to
             // 4 MiB of results plus one entry, and a batch echoes what a request of up to 16 MiB
             // asked. gRPC's 4 MiB default refused such answers, an applied batch's included.
-            return channels.computeIfAbsent(address, a -> ManagedChannelBuilder.forTarget(a).usePlaintext()
-                    .directExecutor().disableRetry().maxInboundMessageSize(RESPONSE_BYTES_MAX).build());
+            ManagedChannel channel = channels.get(address);
+            if (channel != null) {
+                return channel;
+            }
+            try {
+                channel = ManagedChannelBuilder.forTarget(address).usePlaintext()
+                        .directExecutor().disableRetry().maxInboundMessageSize(RESPONSE_BYTES_MAX).build();
+            } catch (RuntimeException e) {
+                throw new OstrakaClientException(ErrorCode.INVALID_REQUEST, "cannot connect to \"" + address
+                        + "\": not a host:port (" + e.getMessage() + ")");
+            }
+            channels.put(address, channel);
+            return channel;
         }
     }
 

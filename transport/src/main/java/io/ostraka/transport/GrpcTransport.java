@@ -217,8 +217,23 @@ public final class GrpcTransport implements Transport {
         }
         Inbound in = inboundOrThrow();
         try {
-            snapshotThread.execute(() -> snapshotSender.send(snapshotMessage));
+            snapshotThread.execute(new SnapshotTask(snapshotMessage, () -> snapshotSender.send(snapshotMessage)));
         } catch (RejectedExecutionException e) {
+            in.reportSnapshot(snapshotMessage.groupId(), snapshotMessage.to(), false);
+        }
+    }
+
+    /** A queued snapshot transfer, which knows its message so that close() can report it failed. */
+    private record SnapshotTask(Message message, Runnable send) implements Runnable {
+        @Override
+        public void run() {
+            send.run();
+        }
+    }
+
+    private void reportSnapshotFailed(Message snapshotMessage) {
+        Inbound in = inbound;
+        if (in != null) {
             in.reportSnapshot(snapshotMessage.groupId(), snapshotMessage.to(), false);
         }
     }
@@ -245,6 +260,17 @@ public final class GrpcTransport implements Transport {
             peer.stream.reset("address of node " + nodeId + " changed to " + hostPort);
             old.shutdown();
         }
+        if (closed) {
+            // close() ran meanwhile and may have missed this peer (still being added) or the
+            // channel made for its new address: nothing else would ever shut them down.
+            peer.stream.close();
+            channelOf(peer).shutdownNow();
+        }
+    }
+
+    /** The peer's channel (volatile: read without the peer's lock, which a channel being built holds). */
+    private static ManagedChannel channelOf(Peer peer) {
+        return peer.channel;
     }
 
     /** The address last set for {@code nodeId}, or null. */
@@ -337,9 +363,16 @@ public final class GrpcTransport implements Transport {
         }
         for (Peer peer : peers.values()) {
             peer.stream.close();
-            peer.channel.shutdownNow();
+            channelOf(peer).shutdownNow();
         }
-        snapshotThread.shutdownNow();
+        for (Runnable queued : snapshotThread.shutdownNow()) {
+            // Transfers queued behind the one in flight (which reports its own failure when
+            // interrupted): every accepted sendSnapshot ends in a report, or the leader's progress
+            // for that peer would wait in snapshot state.
+            if (queued instanceof SnapshotTask task) {
+                reportSnapshotFailed(task.message());
+            }
+        }
         Server s = server;
         if (s != null) {
             s.shutdownNow();

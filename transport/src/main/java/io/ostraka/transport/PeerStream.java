@@ -21,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The outgoing message stream to one peer process: a bounded queue and one long-lived
@@ -79,6 +81,9 @@ final class PeerStream {
     private long connectedNanos;
     /** A call up at least this long counts as established: its failure is retried without delay. */
     private static final long ESTABLISHED_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Room in a frame for the frame's and the batch's own fields around the messages. */
+    private static final int FRAME_OVERHEAD_BYTES = 1024;
+    private static final Logger log = LoggerFactory.getLogger(PeerStream.class);
     /** When the last call was opened: demand reconnects in BACKOFF are spaced by {@link #demandSpacingNanos}. */
     private long lastConnectNanos;
     /** The backoff base, at most 50 ms: how often sends may retry a peer that was down. */
@@ -354,19 +359,32 @@ final class PeerStream {
         if (state != State.CONNECTED || call == null) {
             return;
         }
+        // A frame over the peer's frameBytesMax resets the whole stream (every group's traffic on
+        // it), and a retry would build the same frame: batches stay well under it, whatever
+        // batchBytesMax says, and a single message too large for it is dropped, not sent.
+        long budget = Math.min(config.batchBytesMax(), config.frameBytesMax() / 2);
         while (!queue.isEmpty() && call.isReady()) {
             Batch.Builder batch = Batch.newBuilder();
             long batchBytes = 0;
             while (!queue.isEmpty() && batch.getMessagesCount() < config.batchMessagesMax()) {
                 Queued next = queue.peek();
-                if (batch.getMessagesCount() > 0 && batchBytes + next.sizeBytes() > config.batchBytesMax()) {
+                if (batch.getMessagesCount() > 0 && batchBytes + next.sizeBytes() > budget) {
                     break;
                 }
                 queue.poll();
                 queuedBytes -= next.sizeBytes();
                 RaftMessage encoded = Codec.encode(next.message());
+                if (encoded.getSerializedSize() > config.frameBytesMax() - FRAME_OVERHEAD_BYTES) {
+                    log.warn("node {}: dropped a {} to node {} of {} bytes: over frameBytesMax {}", config.nodeId(),
+                            next.message().type(), peerId, encoded.getSerializedSize(), config.frameBytesMax());
+                    reportLost(List.of(next.message()));
+                    continue;
+                }
                 batch.addMessages(encoded);
                 batchBytes += encoded.getSerializedSize();
+            }
+            if (batch.getMessagesCount() == 0) {
+                continue;
             }
             PeerFrame frame = PeerFrame.newBuilder().setBatch(batch).build();
             call.onNext(frame);

@@ -92,10 +92,14 @@ final class SnapshotSender {
         } else {
             metrics.snapshotsFailed.increment();
         }
-        config.listener().snapshotFinished(group, peer, delivered, detail == null ? "delivered" : detail);
-        report(message, delivered ? SnapshotTransfer.Phase.DELIVERED : SnapshotTransfer.Phase.FAILED, progress,
-                detail == null ? "" : detail);
-        inbound.get().reportSnapshot(group, peer, delivered);
+        try {
+            config.listener().snapshotFinished(group, peer, delivered, detail == null ? "delivered" : detail);
+            report(message, delivered ? SnapshotTransfer.Phase.DELIVERED : SnapshotTransfer.Phase.FAILED, progress,
+                    detail == null ? "" : detail);
+        } finally {
+            // Whatever an observer does: without this report the leader waits in snapshot state.
+            inbound.get().reportSnapshot(group, peer, delivered);
+        }
     }
 
     private void report(Message message, SnapshotTransfer.Phase phase, Progress progress, String detail) {
