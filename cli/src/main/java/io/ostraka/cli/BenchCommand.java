@@ -88,7 +88,8 @@ final class BenchCommand implements Callable<Integer> {
                 // per-second report), so that the JIT compiles it before the measurement starts:
                 // compiled during it, it cost the first seconds' latency and took CPU from the
                 // cluster being measured.
-                progress("warm-up ", System.nanoTime(), System.nanoTime() + warmupNanos, 0);
+                long warmupStart = System.nanoTime();
+                progress("warm-up ", warmupStart, warmupStart + warmupNanos, 0);
             }
             recorder.reset();
             done.set(0);

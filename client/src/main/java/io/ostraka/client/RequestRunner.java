@@ -116,6 +116,19 @@ final class RequestRunner {
         return IN_CALLBACK.get();
     }
 
+    /** Runs {@code work} with {@link #inCallback()} set: it may complete a caller's future. */
+    private static void asCallback(Runnable work) {
+        boolean outer = !IN_CALLBACK.get();
+        IN_CALLBACK.set(true);
+        try {
+            work.run();
+        } finally {
+            if (outer) {
+                IN_CALLBACK.set(false);
+            }
+        }
+    }
+
     /**
      * One unary call with a deadline (enforced by {@link DeadlineSweeper}); {@code done} gets its
      * response or its failure, on the I/O thread that read it (the channels have a direct
@@ -148,15 +161,7 @@ final class RequestRunner {
 
             private void finish(R value, Throwable failure) {
                 deadlines.done(tracked);
-                boolean outer = !IN_CALLBACK.get();
-                IN_CALLBACK.set(true);
-                try {
-                    done.accept(value, failure);
-                } finally {
-                    if (outer) {
-                        IN_CALLBACK.set(false);
-                    }
-                }
+                asCallback(() -> done.accept(value, failure));
             }
         });
         deadlines.watch(tracked);
@@ -243,10 +248,9 @@ final class RequestRunner {
                 return;
             }
             long delayNanos;
-            boolean redirected = error.code() == ErrorCode.NOT_LEADER && Router.isHostPort(error.leaderAddress())
-                    && !error.leaderAddress().equals(target);
+            boolean redirected = false;
             if (error.code() == ErrorCode.NOT_LEADER) {
-                router.notLeader(target, error.leaderAddress());
+                redirected = router.notLeader(target, error.leaderAddress());
             } else {
                 router.failed(target);
             }
@@ -272,18 +276,14 @@ final class RequestRunner {
          * and runs every retry. Nothing it throws may go unanswered.
          */
         void scheduledAttempt() {
-            boolean outer = !IN_CALLBACK.get();
-            IN_CALLBACK.set(true);
-            try {
-                attempt();
-            } catch (RuntimeException e) {
-                result.completeExceptionally(new OstrakaClientException(ErrorCode.INTERNAL,
-                        method.getBareMethodName() + " failed in the client: " + e, 0, "", "", attempts, e));
-            } finally {
-                if (outer) {
-                    IN_CALLBACK.set(false);
+            asCallback(() -> {
+                try {
+                    attempt();
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(new OstrakaClientException(ErrorCode.INTERNAL,
+                            method.getBareMethodName() + " failed in the client: " + e, 0, "", "", attempts, e));
                 }
-            }
+            });
         }
 
         /** Equal jitter: half the exponential step, plus a random part of the other half. */

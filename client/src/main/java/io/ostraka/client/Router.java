@@ -46,16 +46,18 @@ final class Router {
 
     /**
      * {@code address} said it is not the leader; {@code hint} (may be empty) names who is. A hint
-     * that is not host:port (a misconfigured or hostile server) is not followed.
+     * that is not host:port (a misconfigured or hostile server) is not followed. Returns whether
+     * the next attempt goes to the hint.
      */
-    void notLeader(String address, String hint) {
+    boolean notLeader(String address, String hint) {
         synchronized (lock) {
             if (isHostPort(hint) && !hint.equals(address)) {
                 leader = hint;
                 retire(address);
-            } else {
-                forget(address);
+                return true;
             }
+            forget(address);
+            return false;
         }
     }
 
@@ -122,19 +124,17 @@ final class Router {
             // The inbound limit is above anything a server sends: a scan or batch answers up to
             // 4 MiB of results plus one entry, and a batch echoes what a request of up to 16 MiB
             // asked. gRPC's 4 MiB default refused such answers, an applied batch's included.
-            ManagedChannel channel = channels.get(address);
-            if (channel != null) {
-                return channel;
-            }
-            try {
-                channel = ManagedChannelBuilder.forTarget(address).usePlaintext()
-                        .directExecutor().disableRetry().maxInboundMessageSize(RESPONSE_BYTES_MAX).build();
-            } catch (RuntimeException e) {
-                throw new OstrakaClientException(ErrorCode.INVALID_REQUEST, "cannot connect to \"" + address
-                        + "\": not a host:port (" + e.getMessage() + ")");
-            }
-            channels.put(address, channel);
-            return channel;
+            return channels.computeIfAbsent(address, Router::newChannel);
+        }
+    }
+
+    private static ManagedChannel newChannel(String address) {
+        try {
+            return ManagedChannelBuilder.forTarget(address).usePlaintext()
+                    .directExecutor().disableRetry().maxInboundMessageSize(RESPONSE_BYTES_MAX).build();
+        } catch (RuntimeException e) {
+            throw new OstrakaClientException(ErrorCode.INVALID_REQUEST, "cannot connect to \"" + address
+                    + "\": not a host:port (" + e.getMessage() + ")");
         }
     }
 

@@ -40,27 +40,35 @@ class LeaderHintChannelsTest {
     /** A request redirected to a hint that is not host:port completes (it used to throw on the scheduler and never complete). */
     @Test
     void aRequestRedirectedToAnUnparsableHintStillCompletes() throws Exception {
-        LocalKvService follower = new LocalKvService().redirectTo(2, "not a host:port");
-        try (GrpcServer server = TestServers.start(follower);
-             OstrakaClient client = TestServers.client(TestServers.address(server))
-                     .requestTimeout(Duration.ofSeconds(1)).build()) {
+        withAFollowerHinting("not a host:port", (server, client) -> {
             CompletableFuture<Optional<KeyValue>> read = client.async().get(utf8("k"));
             assertThat(read).as("a read redirected to \"not a host:port\" (request timeout 1 s)")
                     .failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
                     .withCauseInstanceOf(OstrakaClientException.class);
-        }
+        });
     }
 
     /** A hint that is not host:port is not followed: later requests go where they would have, and fail or succeed as futures. */
     @Test
     void anUnparsableHintIsNotFollowed() throws Exception {
-        LocalKvService follower = new LocalKvService().redirectTo(2, "not a host:port");
-        try (GrpcServer server = TestServers.start(follower);
-             OstrakaClient client = TestServers.client(TestServers.address(server))
-                     .requestTimeout(Duration.ofSeconds(1)).build()) {
+        withAFollowerHinting("not a host:port", (server, client) -> {
             assertThat(client.async().get(utf8("k"))).failsWithin(Duration.ofSeconds(5));
             assertThat(client.currentTarget()).isEqualTo(TestServers.address(server));
             assertThatCode(() -> client.async().get(utf8("k2"))).as("a later async get").doesNotThrowAnyException();
+        });
+    }
+
+    private interface WithClient {
+        void run(GrpcServer server, OstrakaClient client) throws Exception;
+    }
+
+    /** A server that answers every request NOT_LEADER with {@code hint}, and a client (1 s request timeout) pointed at it. */
+    private static void withAFollowerHinting(String hint, WithClient test) throws Exception {
+        LocalKvService follower = new LocalKvService().redirectTo(2, hint);
+        try (GrpcServer server = TestServers.start(follower);
+             OstrakaClient client = TestServers.client(TestServers.address(server))
+                     .requestTimeout(Duration.ofSeconds(1)).build()) {
+            test.run(server, client);
         }
     }
 

@@ -217,24 +217,17 @@ public final class GrpcTransport implements Transport {
         }
         Inbound in = inboundOrThrow();
         try {
-            snapshotThread.execute(new SnapshotTask(snapshotMessage, () -> snapshotSender.send(snapshotMessage)));
+            snapshotThread.execute(new SnapshotTask(snapshotSender, snapshotMessage));
         } catch (RejectedExecutionException e) {
             in.reportSnapshot(snapshotMessage.groupId(), snapshotMessage.to(), false);
         }
     }
 
     /** A queued snapshot transfer, which knows its message so that close() can report it failed. */
-    private record SnapshotTask(Message message, Runnable send) implements Runnable {
+    private record SnapshotTask(SnapshotSender sender, Message message) implements Runnable {
         @Override
         public void run() {
-            send.run();
-        }
-    }
-
-    private void reportSnapshotFailed(Message snapshotMessage) {
-        Inbound in = inbound;
-        if (in != null) {
-            in.reportSnapshot(snapshotMessage.groupId(), snapshotMessage.to(), false);
+            sender.send(message);
         }
     }
 
@@ -264,13 +257,8 @@ public final class GrpcTransport implements Transport {
             // close() ran meanwhile and may have missed this peer (still being added) or the
             // channel made for its new address: nothing else would ever shut them down.
             peer.stream.close();
-            channelOf(peer).shutdownNow();
+            peer.channel.shutdownNow();
         }
-    }
-
-    /** The peer's channel (volatile: read without the peer's lock, which a channel being built holds). */
-    private static ManagedChannel channelOf(Peer peer) {
-        return peer.channel;
     }
 
     /** The address last set for {@code nodeId}, or null. */
@@ -363,14 +351,15 @@ public final class GrpcTransport implements Transport {
         }
         for (Peer peer : peers.values()) {
             peer.stream.close();
-            channelOf(peer).shutdownNow();
+            peer.channel.shutdownNow(); // volatile: read without the peer's lock, which a channel being built holds
         }
+        Inbound in = inbound;
         for (Runnable queued : snapshotThread.shutdownNow()) {
             // Transfers queued behind the one in flight (which reports its own failure when
             // interrupted): every accepted sendSnapshot ends in a report, or the leader's progress
             // for that peer would wait in snapshot state.
-            if (queued instanceof SnapshotTask task) {
-                reportSnapshotFailed(task.message());
+            if (queued instanceof SnapshotTask task && in != null) {
+                in.reportSnapshot(task.message().groupId(), task.message().to(), false);
             }
         }
         Server s = server;
